@@ -1,0 +1,124 @@
+import { test as base, expect, type Page } from '@playwright/test';
+// The local Athos server is plain JavaScript; it runs inside each Playwright worker.
+import { startAthosServer } from '../server/index.js';
+
+/** A local Athos server of one worker, with its fault controls on. */
+export interface AthosServerHandle {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** Mints a fresh session token as an integrator's backend would. */
+  mintToken(externalUserId?: string): Promise<string>;
+  /** Calls a fault control, e.g. `fault('drop')` or `fault('stall', { seconds: 5 })`. */
+  fault(name: string, body?: unknown): Promise<unknown>;
+  /** What the gateway knows of a call (test-only endpoint). */
+  callStats(callId: string): Promise<Record<string, unknown>>;
+  /** A REST call with the API key. */
+  rest(path: string): Promise<{ status: number; body: any }>;
+}
+
+const API_KEY = 'ath_test_e2e';
+
+export const test = base.extend<{ athosPage: Page }, { athos: AthosServerHandle }>({
+  athos: [
+    async ({}, use) => {
+      const server = await startAthosServer({ port: 0, apiKey: API_KEY, faults: true });
+      const post = async (path: string, body: unknown, auth?: string) => {
+        const response = await fetch(`${server.url}${path}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: `Bearer ${auth}` } : {}) },
+          body: JSON.stringify(body ?? {}),
+        });
+        return response.json();
+      };
+      await use({
+        url: server.url,
+        async mintToken(externalUserId = 'rep-e2e') {
+          const body = (await post('/api/external/v1/session', { externalUserId }, API_KEY)) as { token: string };
+          return body.token;
+        },
+        fault: (name, body) => post(`/__faults/${name}`, body),
+        async callStats(callId) {
+          const response = await fetch(`${server.url}/__faults/calls/${callId}`);
+          return (await response.json()) as Record<string, unknown>;
+        },
+        async rest(path) {
+          const response = await fetch(`${server.url}/api/external/v1${path}`, {
+            headers: { Authorization: `Bearer ${API_KEY}` },
+          });
+          return { status: response.status, body: await response.json() };
+        },
+      });
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  athosPage: async ({ page, athos }, use) => {
+    await athos.fault('reset');
+    await page.goto('/e2e/harness.html');
+    await page.waitForFunction(() => 'harness' in window);
+    await use(page);
+    // Leave no call running into the next test.
+    await page.evaluate(() => (window as any).harness.session?.disconnect());
+  },
+});
+
+export { expect };
+
+/** Event names recorded by the harness page so far. */
+export function eventNames(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as any).harness.names());
+}
+
+/** Waits until the harness page has recorded `name` (at least `count` times). */
+export async function waitForEvent(page: Page, name: string, count = 1, timeout = 15_000): Promise<void> {
+  await page.waitForFunction(
+    ([wanted, times]) => (window as any).harness.names().filter((n: string) => n === wanted).length >= (times as number),
+    [name, count] as const,
+    { timeout },
+  );
+}
+
+/**
+ * Starts a call on the harness page against this worker's server and waits for `ready`.
+ * Returns the call id.
+ */
+export async function startCall(page: Page, athos: AthosServerHandle, options: Record<string, unknown> = {}): Promise<string> {
+  const token = await athos.mintToken();
+  const redemption = page.waitForResponse((response) => response.url().endsWith('/roleplay/session') && response.ok());
+  await page.evaluate(
+    (opts) => {
+      void (window as any).harness.start(opts);
+    },
+    { token, drillKey: 'ma-full-sale', apiBase: athos.url, ...options },
+  );
+  const { callId } = (await (await redemption).json()) as { callId: string };
+  await waitForEvent(page, 'ready');
+  return callId;
+}
+
+/**
+ * Measures the peak level (0–1) of what the SDK's `<audio>` element plays over `ms`
+ * milliseconds, through the page's own Web Audio analyser.
+ */
+export function audioElementPeak(page: Page, ms = 1500): Promise<number> {
+  return page.evaluate(async (duration) => {
+    const element = document.querySelector('audio');
+    if (!element) return -1;
+    const stream = (element.srcObject as MediaStream | null) ?? (element as any).captureStream?.();
+    if (!stream) return -1;
+    const context = new AudioContext();
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 2048;
+    context.createMediaStreamSource(stream).connect(analyser);
+    const data = new Float32Array(analyser.fftSize);
+    let peak = 0;
+    const until = performance.now() + duration;
+    while (performance.now() < until) {
+      analyser.getFloatTimeDomainData(data);
+      for (const sample of data) peak = Math.max(peak, Math.abs(sample));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await context.close();
+    return peak;
+  }, ms);
+}

@@ -1,0 +1,35 @@
+/**
+ * The seam between the SDK and the browser: every browser API the SDK uses is reached
+ * through this object, so unit tests can hand in fakes. It is read lazily, never at import
+ * time, so the package imports cleanly in Node and during server-side rendering.
+ */
+export interface BrowserEnv {
+  readonly navigator: Navigator;
+  readonly document: Document;
+  readonly window: Window;
+  readonly fetch: typeof fetch;
+  readonly WebSocket: typeof WebSocket;
+  readonly AudioContext: typeof AudioContext;
+  readonly AudioWorkletNode: typeof AudioWorkletNode;
+  /** Missing where WebRTC is unavailable; playback then skips echo-cancellation routing. */
+  readonly RTCPeerConnection: typeof RTCPeerConnection | undefined;
+  readonly URL: typeof URL;
+  readonly Blob: typeof Blob;
+}
+
+/** The real browser, read from the global scope at call time. */
+export function browserEnv(): BrowserEnv {
+  const scope = globalThis as typeof globalThis & Partial<BrowserEnv>;
+  return {
+    navigator: scope.navigator as Navigator,
+    document: scope.document as Document,
+    window: scope.window as Window,
+    fetch: scope.fetch.bind(scope),
+    WebSocket: scope.WebSocket,
+    AudioContext: scope.AudioContext as typeof AudioContext,
+    AudioWorkletNode: scope.AudioWorkletNode as typeof AudioWorkletNode,
+    RTCPeerConnection: scope.RTCPeerConnection,
+    URL: scope.URL,
+    Blob: scope.Blob,
+  };
+}

@@ -1,0 +1,16 @@
+export { AthosRoleplay } from './AthosRoleplay.ts';
+export { type BrowserSupport, detectBrowserSupport } from './browser/detectBrowserSupport.ts';
+export { create } from './create.ts';
+export {
+  type AthosErrorDetails,
+  type AthosErrorPhase,
+  AthosRoleplayError,
+  type AthosRoleplayErrorJSON,
+} from './errors/AthosRoleplayError.ts';
+export { ATHOS_ERROR_CODES, type AthosErrorCode } from './errors/codes.ts';
+export type { MicrophoneInfo } from './media/listMicrophones.ts';
+export { ATHOS_DRILL_KEYS, type AthosDrillKey } from './session/drills.ts';
+export { ATHOS_EVENT_NAMES, type AthosEventMap, type AthosEventName, type AthosPersona } from './session/events.ts';
+export type { SessionState } from './session/lifecycle.ts';
+export type { AthosDifficulty, AthosRoleplayCreateOptions } from './session/options.ts';
+export { RoleplaySession } from './session/RoleplaySession.ts';

@@ -1,0 +1,63 @@
+import mitt, { type Emitter } from 'mitt';
+import type { Logger } from '../utils/logger.ts';
+import type { AthosEventMap, AthosEventName } from './events.ts';
+
+type Handler<K extends AthosEventName> = (payload: AthosEventMap[K]) => unknown;
+
+/**
+ * The session's event hub. A handler that throws (or returns a rejected promise) is logged
+ * under `debug` and does not stop the other handlers or the session.
+ */
+export class SessionEvents {
+  readonly #emitter: Emitter<AthosEventMap> = mitt<AthosEventMap>();
+  readonly #wrapped = new Map<AthosEventName, Map<Handler<never>, (payload: never) => void>>();
+  readonly #logger: Logger;
+
+  constructor(logger: Logger) {
+    this.#logger = logger;
+  }
+
+  /** Adds `handler` for `event` (once: adding the same handler again does nothing). */
+  on<K extends AthosEventName>(event: K, handler: Handler<K>): () => void {
+    let handlers = this.#wrapped.get(event);
+    if (!handlers) this.#wrapped.set(event, (handlers = new Map()));
+    if (!handlers.has(handler as Handler<never>)) {
+      const safe = (payload: AthosEventMap[K]) => this.#invoke(event, handler, payload);
+      handlers.set(handler as Handler<never>, safe as (payload: never) => void);
+      this.#emitter.on(event, safe);
+    }
+    return () => this.off(event, handler);
+  }
+
+  /** Removes `handler` from `event`. */
+  off<K extends AthosEventName>(event: K, handler: Handler<K>): void {
+    const handlers = this.#wrapped.get(event);
+    const safe = handlers?.get(handler as Handler<never>);
+    if (!handlers || !safe) return;
+    handlers.delete(handler as Handler<never>);
+    this.#emitter.off(event, safe as (payload: AthosEventMap[K]) => void);
+  }
+
+  /** Calls every handler of `event` with `payload`. */
+  emit<K extends AthosEventName>(event: K, payload: AthosEventMap[K]): void {
+    this.#logger.debug(`event ${event}`, payload);
+    this.#emitter.emit(event, payload);
+  }
+
+  /** Removes every handler. */
+  clear(): void {
+    this.#emitter.all.clear();
+    this.#wrapped.clear();
+  }
+
+  #invoke<K extends AthosEventName>(event: K, handler: Handler<K>, payload: AthosEventMap[K]): void {
+    try {
+      const result = handler(payload);
+      if (result instanceof Promise) {
+        result.catch((error: unknown) => this.#logger.warn(`a '${event}' handler rejected`, error));
+      }
+    } catch (error) {
+      this.#logger.warn(`a '${event}' handler threw`, error);
+    }
+  }
+}

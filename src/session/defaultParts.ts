@@ -1,0 +1,19 @@
+import { browserEnv } from '../browser/BrowserEnv.ts';
+import { listMicrophones } from '../media/listMicrophones.ts';
+import { WebAudioMicrophoneInput } from '../media/WebAudioMicrophoneInput.ts';
+import { WebAudioPersonaOutput } from '../media/WebAudioPersonaOutput.ts';
+import { redeemToken } from '../redeem/redeemToken.ts';
+import { WebSocketVoiceTransport } from '../transport/WebSocketVoiceTransport.ts';
+import type { SessionParts } from './SessionParts.ts';
+
+/** The real browser parts. */
+export function defaultParts(): SessionParts {
+  return {
+    env: browserEnv,
+    redeem: redeemToken,
+    createMicrophone: (events, context) => new WebAudioMicrophoneInput(events, context),
+    createOutput: (events, context) => new WebAudioPersonaOutput(events, context),
+    createTransport: (redemption, events, context) => new WebSocketVoiceTransport(redemption, events, context),
+    listMicrophones,
+  };
+}

@@ -1,0 +1,109 @@
+import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
+import type { AthosDrillKey } from './drills.ts';
+
+/** Persona difficulty: a cooperative, a standard or a tough prospect. */
+export type AthosDifficulty = 'Beginner' | 'Advanced' | 'Elite';
+
+/** The options of `AthosRoleplay.create()`. */
+export interface AthosRoleplayCreateOptions {
+  /** The single-use session token your backend minted with `POST /v1/session`. Required. */
+  token: string;
+  /** The drill to practise, e.g. `'ma-full-sale'`. Required. See `ATHOS_DRILL_KEYS`. */
+  drillKey: AthosDrillKey;
+  /** Persona difficulty. The server's default is `'Advanced'`. */
+  difficulty?: AthosDifficulty;
+  /** Persona preferences; best effort, never an error. */
+  filters?: { state?: string; category?: string };
+  /** Log to the console with an `[Athos]` prefix. The token is never printed. */
+  debug?: boolean;
+  /** Athos base URL. Defaults to `https://app.useathos.ai`; use the local server in development. */
+  apiBase?: string;
+  /**
+   * URL of the capture AudioWorklet module (`dist/capture-worklet.js` of the package), for
+   * sites whose Content-Security-Policy forbids `blob:` workers. By default the worklet is
+   * loaded from the bundle through a Blob URL.
+   */
+  workletUrl?: string;
+}
+
+/** Options after validation, with defaults applied. */
+export interface ResolvedOptions {
+  token: string;
+  drillKey: string;
+  difficulty: AthosDifficulty | undefined;
+  filters: { state?: string; category?: string } | undefined;
+  debug: boolean;
+  apiBase: string;
+  workletUrl: string | undefined;
+}
+
+/** Where the SDK redeems tokens unless `apiBase` says otherwise. */
+export const DEFAULT_API_BASE = 'https://app.useathos.ai';
+
+const DIFFICULTIES: readonly string[] = ['Beginner', 'Advanced', 'Elite'];
+
+/**
+ * Validates `create()` options when `connect()` starts, before any network or media work.
+ * A missing or blank token is `INVALID_TOKEN`; everything else that is wrong is
+ * `INVALID_REQUEST`.
+ */
+export function resolveOptions(options: unknown): ResolvedOptions {
+  const input = (typeof options === 'object' && options !== null ? options : {}) as Record<string, unknown>;
+  const invalid = (message: string) => new AthosRoleplayError('INVALID_REQUEST', message, { phase: 'connect' });
+
+  if (typeof input.token !== 'string' || input.token.trim() === '') {
+    throw new AthosRoleplayError('INVALID_TOKEN', 'The `token` option is missing or blank.', { phase: 'connect' });
+  }
+  if (typeof input.drillKey !== 'string' || input.drillKey.trim() === '') {
+    throw invalid('The `drillKey` option is missing or blank.');
+  }
+  if (input.difficulty !== undefined && !DIFFICULTIES.includes(input.difficulty as string)) {
+    throw invalid(`The \`difficulty\` option must be one of ${DIFFICULTIES.join(', ')}.`);
+  }
+  if (input.filters !== undefined && (typeof input.filters !== 'object' || input.filters === null)) {
+    throw invalid('The `filters` option must be an object.');
+  }
+  if (input.workletUrl !== undefined && typeof input.workletUrl !== 'string') {
+    throw invalid('The `workletUrl` option must be a string.');
+  }
+  return {
+    token: input.token,
+    drillKey: input.drillKey,
+    difficulty: input.difficulty as AthosDifficulty | undefined,
+    filters: input.filters as ResolvedOptions['filters'],
+    debug: input.debug === true,
+    apiBase: resolveApiBase(input.apiBase),
+    workletUrl: input.workletUrl,
+  };
+}
+
+function resolveApiBase(value: unknown): string {
+  if (value === undefined) return DEFAULT_API_BASE;
+  const url = typeof value === 'string' ? parseUrl(value) : undefined;
+  if (!url || !isSecureOrLocal(url, 'https:', 'http:')) {
+    throw new AthosRoleplayError(
+      'INVALID_REQUEST',
+      'The `apiBase` option must be an https: URL (plain http: only for localhost).',
+      { phase: 'connect' },
+    );
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Whether `url` uses the `secure` scheme, or the `plain` one on a loopback host. Only
+ * `localhost` may use plain `http:`/`ws:`.
+ */
+export function isSecureOrLocal(url: URL, secure: string, plain: string): boolean {
+  return url.protocol === secure || (url.protocol === plain && LOCAL_HOSTS.has(url.hostname));
+}

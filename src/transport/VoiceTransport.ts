@@ -1,0 +1,47 @@
+import type { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
+
+/** What the voice connection reports to the session. */
+export interface VoiceTransportEvents {
+  /** One persona frame (16-bit mono PCM at 16 kHz), each delivered once, in order. */
+  onAudio(pcm: Int16Array): void;
+  /** The rep talked over the persona: drop queued persona audio. */
+  onClear(): void;
+  /** The link dropped; the transport is trying to resume the same call. */
+  onDrop(): void;
+  /** The link is back; the same call goes on. */
+  onRecover(): void;
+  /** The gateway ended the call (ceiling, ended by Athos, resume refused). */
+  onEnd(summary: CallEndSummary): void;
+  /** An unrecoverable error after the call went live. */
+  onFatal(error: AthosRoleplayError): void;
+}
+
+/** What the gateway says when a call ends. */
+export interface CallEndSummary {
+  reason: string;
+  /** Whole seconds from the call's start, as the gateway counts them. */
+  durationSec?: number;
+}
+
+/**
+ * The voice connection to the gateway, behind a small interface so that another transport
+ * (WebRTC, say) can replace the WebSocket one without touching the session.
+ */
+export interface VoiceTransport {
+  /**
+   * Opens the connection, authenticates with the ticket and waits until the call is live.
+   * Rejects with an `AthosRoleplayError` of phase `connect`, or with the signal's reason.
+   */
+  connect(signal: AbortSignal): Promise<void>;
+  /** Sends one captured frame; dropped while the link is down (stale speech is never sent). */
+  sendAudio(frame: ArrayBuffer): void;
+  /** Tries to resume now (the browser said it is back online). */
+  retryNow(): void;
+  /**
+   * Tells the gateway the rep left and closes. Resolves with the gateway's summary when it
+   * answers in time. No event follows.
+   */
+  leave(): Promise<CallEndSummary | undefined>;
+  /** Closes at once, with no event afterwards. Idempotent. */
+  close(): void;
+}

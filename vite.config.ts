@@ -1,0 +1,52 @@
+import { resolve } from 'node:path';
+import { rolldown } from 'rolldown';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * Bundles an AudioWorklet entry imported with the `?worklet-source` suffix (with everything it
+ * imports) into one plain string, so the worklet ships inside every build (ESM, CJS, IIFE) and
+ * in tests, and is loaded at run time through a Blob URL. A root-absolute asset URL would break
+ * for every consumer of a library build.
+ */
+function workletSource(): Plugin {
+  const suffix = '?worklet-source';
+  return {
+    name: 'athos-worklet-source',
+    enforce: 'pre',
+    async resolveId(source, importer) {
+      if (!source.endsWith(suffix) || !importer) return null;
+      const file = resolve(importer, '..', source.slice(0, -suffix.length));
+      return `${file}${suffix}`;
+    },
+    async load(id) {
+      if (!id.endsWith(suffix)) return null;
+      const file = id.slice(0, -suffix.length);
+      const bundle = await rolldown({ input: file, platform: 'browser', transform: { target: 'es2022' } });
+      try {
+        // es2022: lower targets inject helper imports that do not exist in the worklet scope.
+        const { output } = await bundle.generate({ format: 'esm', minify: true });
+        const [chunk] = output;
+        for (const module of chunk.moduleIds) this.addWatchFile(module);
+        return `export default ${JSON.stringify(chunk.code)};`;
+      } finally {
+        await bundle.close();
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [workletSource()],
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    emptyOutDir: true,
+    lib: {
+      entry: resolve(import.meta.dirname, 'src/index.ts'),
+      name: 'AthosRoleplay',
+      formats: ['es', 'cjs', 'iife'],
+      fileName: (format) =>
+        format === 'es' ? 'index.mjs' : format === 'cjs' ? 'index.cjs' : 'athos-roleplay.iife.js',
+    },
+  },
+});

@@ -1,0 +1,20 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
+import viteConfig from './vite.config.ts';
+
+export default mergeConfig(
+  viteConfig,
+  defineConfig({
+    test: {
+      projects: [
+        {
+          extends: true,
+          test: { name: 'sdk', include: ['test/sdk/**/*.test.ts'], environment: 'happy-dom' },
+        },
+        {
+          extends: true,
+          test: { name: 'server', include: ['test/server/**/*.test.ts'], environment: 'node', testTimeout: 20000 },
+        },
+      ],
+    },
+  }),
+);
