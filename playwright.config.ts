@@ -29,13 +29,14 @@ export const AUTOPLAY_ARGS = ['--autoplay-policy=no-user-gesture-required'];
 
 export default defineConfig({
   testDir: 'e2e',
+  outputDir: 'test-results/e2e-artifacts',
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 2,
   retries: 0,
   forbidOnly: true,
-  reporter: process.env.CI ? [['line'], ['json', { outputFile: 'test-results/e2e.json' }]] : [['line'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  reporter: [['line'], ['json', { outputFile: 'test-results/e2e.json' }]],
   use: {
     baseURL: `http://localhost:${PAGE_PORT}`,
     browserName: 'chromium',

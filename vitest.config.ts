@@ -12,6 +12,10 @@ export default mergeConfig(
         },
         {
           extends: true,
+          test: { name: 'package', include: ['test/package/**/*.test.ts'], environment: 'node' },
+        },
+        {
+          extends: true,
           test: { name: 'server', include: ['test/server/**/*.test.ts'], environment: 'node', testTimeout: 20000 },
         },
       ],

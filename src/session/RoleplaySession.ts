@@ -108,7 +108,7 @@ export class RoleplaySession {
       await this.#establish(cancel.signal);
     } catch (error) {
       if (cancel.signal.aborted) return;
-      const failure = toAthosError(error, 'connect');
+      const failure = toAthosError(error, 'connect', this.#secrets);
       this.#finish(failure);
       throw failure;
     }

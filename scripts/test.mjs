@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// `npm test`: builds the package, runs every unit, server and package test (Vitest), then
+// every end-to-end test in real Chromium (Playwright), and ends with one line
+// `N passed, N failed` over all of them. Exits non-zero on any failure.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const RESULTS = 'test-results';
+rmSync(RESULTS, { recursive: true, force: true });
+mkdirSync(RESULTS, { recursive: true });
+
+function step(command, args) {
+  return spawnSync(command, args, { stdio: 'inherit' }).status ?? 1;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+let passed = 0;
+let failed = 0;
+
+if (step('npm', ['run', '--silent', 'build']) !== 0) {
+  console.error('The build failed.');
+  failed += 1;
+} else {
+  const unitStatus = step('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${RESULTS}/unit.json`]);
+  const unit = readJson(`${RESULTS}/unit.json`);
+  passed += unit?.numPassedTests ?? 0;
+  failed += unit?.numFailedTests ?? 0;
+  if (unitStatus !== 0 && !unit?.numFailedTests) failed += 1;
+
+  const e2eStatus = step('node', ['scripts/e2e.mjs', ...process.argv.slice(2)]);
+  const e2e = readJson(`${RESULTS}/e2e.json`);
+  passed += (e2e?.stats?.expected ?? 0) + (e2e?.stats?.flaky ?? 0);
+  failed += e2e?.stats?.unexpected ?? 0;
+  if (e2eStatus !== 0 && !e2e?.stats?.unexpected) failed += 1;
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

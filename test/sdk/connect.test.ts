@@ -1,0 +1,177 @@
+import { describe, expect, it, vi } from 'vitest';
+import { AthosRoleplayError, type AthosEventName, RoleplaySession } from '../../src/index.ts';
+import { fakeParts } from './fakeParts.ts';
+
+const OPTIONS = { token: 'ast_token', drillKey: 'ma-full-sale' };
+
+function record(session: RoleplaySession) {
+  const events: Array<{ name: AthosEventName; payload: unknown }> = [];
+  for (const name of ['connecting', 'ready', 'error', 'ended', 'userSpeaking', 'personaSpeaking'] as const) {
+    session.on(name, (payload) => void events.push({ name, payload }));
+  }
+  return events;
+}
+
+describe('connect()', () => {
+  it('acquires the microphone before redeeming, then goes live and emits ready', async () => {
+    const fake = fakeParts();
+    const session = new RoleplaySession(OPTIONS, fake.parts);
+    const events = record(session);
+    await session.connect();
+    expect(fake.calls.indexOf('microphone.start')).toBeLessThan(fake.calls.indexOf('redeem'));
+    expect(fake.calls.indexOf('redeem')).toBeLessThan(fake.calls.indexOf('transport.connect'));
+    expect(session.state).toBe('connected');
+    expect(events.map((event) => event.name)).toEqual(['connecting', 'ready']);
+    expect(events[1]?.payload).toEqual({ persona: { name: 'Dorothy Hale', details: null } });
+  });
+
+  it.each([
+    [{ drillKey: 'ma-full-sale' }, 'INVALID_TOKEN'],
+    [{ token: '   ', drillKey: 'ma-full-sale' }, 'INVALID_TOKEN'],
+    [{ token: 'ast_token', drillKey: '' }, 'INVALID_REQUEST'],
+    [{ token: 'ast_token', drillKey: 'ma-full-sale', difficulty: 'Expert' }, 'INVALID_REQUEST'],
+    [{ token: 'ast_token', drillKey: 'ma-full-sale', filters: 'CA' }, 'INVALID_REQUEST'],
+    [{ token: 'ast_token', drillKey: 'ma-full-sale', apiBase: 'http://athos.example.com' }, 'INVALID_REQUEST'],
+    [{ token: 'ast_token', drillKey: 'ma-full-sale', apiBase: 'not a url' }, 'INVALID_REQUEST'],
+  ])('rejects bad options %j with %s before any media or network work', async (options, code) => {
+    const fake = fakeParts();
+    const session = new RoleplaySession(options as never, fake.parts);
+    const events = record(session);
+    const error = await session.connect().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AthosRoleplayError);
+    expect(error).toMatchObject({ code, phase: 'connect' });
+    expect(fake.calls).toEqual([]);
+    expect(events.map((event) => event.name)).toEqual(['connecting', 'error']);
+    expect(events[1]?.payload).toBe(error);
+    expect(session.state).toBe('ended');
+  });
+
+  it('accepts an https apiBase with a trailing slash and plain http on localhost', async () => {
+    for (const apiBase of ['https://athos.example.com/', 'http://localhost:8787', 'http://127.0.0.1:8787/']) {
+      const fake = fakeParts();
+      await new RoleplaySession({ ...OPTIONS, apiBase }, fake.parts).connect();
+      expect(fake.redeem.mock.calls[0]?.[0].apiBase).toBe(apiBase.replace(/\/$/, ''));
+    }
+  });
+
+  it('emits the same error instance that rejects connect(), then ended once past redemption', async () => {
+    const fake = fakeParts();
+    const failure = new AthosRoleplayError('TENANT_INACTIVE', 'inactive', { phase: 'connect', closeCode: 4403 });
+    fake.transport.connect.mockRejectedValueOnce(failure);
+    const session = new RoleplaySession(OPTIONS, fake.parts);
+    const events = record(session);
+    await expect(session.connect()).rejects.toBe(failure);
+    expect(events.map((event) => event.name)).toEqual(['connecting', 'error', 'ended']);
+    expect(events[1]?.payload).toBe(failure);
+    expect(events[2]?.payload).toEqual({ callId: 'athos_call_fake', durationSec: 0 });
+    expect(fake.microphone.stop).toHaveBeenCalled();
+    expect(fake.output.stop).toHaveBeenCalled();
+    expect(fake.transport.close).toHaveBeenCalled();
+  });
+
+  it('does not emit ended when the failure came before redemption', async () => {
+    const fake = fakeParts();
+    fake.microphone.start.mockRejectedValueOnce(
+      new AthosRoleplayError('MIC_PERMISSION_DENIED', 'denied', { phase: 'media' }),
+    );
+    const session = new RoleplaySession(OPTIONS, fake.parts);
+    const events = record(session);
+    await expect(session.connect()).rejects.toMatchObject({ code: 'MIC_PERMISSION_DENIED' });
+    expect(fake.redeem).not.toHaveBeenCalled();
+    expect(events.map((event) => event.name)).toEqual(['connecting', 'error']);
+  });
+
+  it('wraps an unexpected exception as INTERNAL_ERROR', async () => {
+    const fake = fakeParts();
+    fake.output.start.mockRejectedValueOnce(new RangeError('boom'));
+    const session = new RoleplaySession(OPTIONS, fake.parts);
+    await expect(session.connect()).rejects.toMatchObject({ code: 'INTERNAL_ERROR', message: expect.stringContaining('RangeError: boom') });
+  });
+
+  it('never puts the token in an error message or a debug line', async () => {
+    const debug = vi.spyOn(console, 'debug').mockImplementation(() => undefined);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const fake = fakeParts();
+    const token = 'ast_very_secret';
+    fake.redeem.mockRejectedValueOnce(new Error(`server echoed ${token}`));
+    const session = new RoleplaySession({ token, drillKey: 'ma-full-sale', debug: true }, fake.parts);
+    const error = await session.connect().catch((caught: AthosRoleplayError) => caught);
+    const printed = JSON.stringify([...debug.mock.calls, ...warn.mock.calls]);
+    expect(debug).toHaveBeenCalled();
+    expect(printed).not.toContain(token);
+    expect(error.message).not.toContain(token);
+    debug.mockRestore();
+    warn.mockRestore();
+  });
+});
+
+describe('event handlers', () => {
+  it('a throwing handler neither breaks the session nor stops other handlers', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const fake = fakeParts();
+    const session = new RoleplaySession({ ...OPTIONS, debug: true }, fake.parts);
+    const seen: string[] = [];
+    session.on('ready', () => {
+      throw new Error('app bug');
+    });
+    session.on('ready', () => void seen.push('second'));
+    session.on('connecting', () => Promise.reject(new Error('async app bug')));
+    await session.connect();
+    await Promise.resolve();
+    expect(seen).toEqual(['second']);
+    expect(session.state).toBe('connected');
+    expect(warn.mock.calls.map((call) => String(call[0]))).toEqual([
+      "[Athos] a 'connecting' handler rejected",
+      "[Athos] a 'ready' handler threw",
+    ]);
+    warn.mockRestore();
+  });
+
+  it('on() returns an unsubscribe function and off() removes a handler', async () => {
+    const fake = fakeParts();
+    const session = new RoleplaySession(OPTIONS, fake.parts);
+    const first = vi.fn();
+    const second = vi.fn();
+    const unsubscribe = session.on('connecting', first);
+    session.on('connecting', second);
+    unsubscribe();
+    session.off('connecting', second);
+    await session.connect();
+    expect(first).not.toHaveBeenCalled();
+    expect(second).not.toHaveBeenCalled();
+  });
+});
+
+describe('mid-call controls', () => {
+  it('reject before the call is live and work once it is', async () => {
+    const fake = fakeParts();
+    const session = new RoleplaySession(OPTIONS, fake.parts);
+    await expect(session.mute()).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(session.setMicrophone('x')).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await session.connect();
+    await session.mute();
+    expect(fake.microphone.setMuted).toHaveBeenLastCalledWith(true);
+    await session.unmute();
+    expect(fake.microphone.setMuted).toHaveBeenLastCalledWith(false);
+    await session.setMicrophone('usb-mic');
+    expect(fake.microphone.setDevice).toHaveBeenCalledWith('usb-mic');
+  });
+
+  it('drops captured frames while muted and reports the rep silent', async () => {
+    const fake = fakeParts();
+    const session = new RoleplaySession(OPTIONS, fake.parts);
+    const events = record(session);
+    await session.connect();
+    const frame = new ArrayBuffer(640);
+    fake.handles.microphone?.onFrame(frame);
+    fake.handles.microphone?.onSpeakingChange(true);
+    await session.mute();
+    fake.handles.microphone?.onFrame(new ArrayBuffer(640));
+    fake.handles.microphone?.onSpeakingChange(true);
+    expect(fake.transport.sendAudio.mock.calls).toEqual([[frame]]);
+    expect(events.filter((event) => event.name === 'userSpeaking').map((event) => event.payload)).toEqual([
+      { speaking: true },
+      { speaking: false },
+    ]);
+  });
+});

@@ -1,0 +1,74 @@
+import { vi } from 'vitest';
+import type { BrowserEnv } from '../../src/browser/BrowserEnv.ts';
+import type { MicrophoneInputEvents } from '../../src/media/MicrophoneInput.ts';
+import type { PersonaOutputEvents } from '../../src/media/PersonaOutput.ts';
+import type { Redemption } from '../../src/redeem/Redemption.ts';
+import type { SessionParts } from '../../src/session/SessionParts.ts';
+import type { VoiceTransportEvents } from '../../src/transport/VoiceTransport.ts';
+
+/** A successful redemption. */
+export const REDEMPTION: Redemption = {
+  connectionUrl: 'ws://127.0.0.1:8787/v1/voice',
+  connectionTicket: 'tkt_fake',
+  sessionId: 'ext_fake',
+  callId: 'athos_call_fake',
+  persona: { name: 'Dorothy Hale', details: null },
+};
+
+/**
+ * Fake session parts that record what the session did with them. Each step succeeds at once
+ * unless a test replaces the corresponding `vi.fn`.
+ */
+export function fakeParts() {
+  const calls: string[] = [];
+  const handles: {
+    microphone?: MicrophoneInputEvents;
+    output?: PersonaOutputEvents;
+    transport?: VoiceTransportEvents;
+  } = {};
+  const microphone = {
+    start: vi.fn(async () => void calls.push('microphone.start')),
+    setDevice: vi.fn(async () => undefined),
+    setMuted: vi.fn(),
+    stop: vi.fn(() => void calls.push('microphone.stop')),
+  };
+  const output = {
+    start: vi.fn(async () => void calls.push('output.start')),
+    push: vi.fn(),
+    clear: vi.fn(),
+    resume: vi.fn(async () => undefined),
+    stop: vi.fn(() => void calls.push('output.stop')),
+  };
+  const transport = {
+    connect: vi.fn(async () => void calls.push('transport.connect')),
+    sendAudio: vi.fn(),
+    retryNow: vi.fn(),
+    leave: vi.fn(async () => {
+      calls.push('transport.leave');
+      return { reason: 'client', durationSec: 7 };
+    }),
+    close: vi.fn(() => void calls.push('transport.close')),
+  };
+  const redeem = vi.fn(async () => {
+    calls.push('redeem');
+    return REDEMPTION;
+  });
+  const parts: SessionParts = {
+    env: () => ({ fetch: vi.fn() }) as unknown as BrowserEnv,
+    redeem,
+    createMicrophone: (events) => {
+      handles.microphone = events;
+      return microphone;
+    },
+    createOutput: (events) => {
+      handles.output = events;
+      return output;
+    },
+    createTransport: (_redemption, events) => {
+      handles.transport = events;
+      return transport;
+    },
+    listMicrophones: vi.fn(async () => [{ deviceId: 'default', label: 'Default' }]),
+  };
+  return { parts, calls, handles, microphone, output, transport, redeem };
+}
