@@ -1,0 +1,54 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { publint } from 'publint';
+import { describe, expect, it } from 'vitest';
+
+// Deterministic release checks on the built package (`npm run build` first).
+const root = resolve(import.meta.dirname, '../..');
+
+/**
+ * Gzipped size budgets, in bytes, set just above the measured sizes: growing past one is a
+ * decision to make in this file, not an accident.
+ */
+const SIZE_BUDGETS: Record<string, number> = {
+  'dist/index.mjs': 12_000,
+  'dist/index.cjs': 12_000,
+  'dist/athos-roleplay.iife.js': 12_000,
+};
+
+describe('package', () => {
+  it('passes publint with no message', async () => {
+    const { messages } = await publint({ pkgDir: root, strict: true });
+    expect(messages).toEqual([]);
+  });
+
+  it('has types that resolve for import and require consumers (attw)', () => {
+    const result = spawnSync('npx', ['attw', '--pack', '.', '--format', 'json'], { cwd: root, encoding: 'utf8' });
+    const report = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))) as { analysis: { problems: unknown[] } };
+    expect(report.analysis.problems).toEqual([]);
+    expect(result.status).toBe(0);
+  });
+
+  it('type-checks consumer code against the shipped declarations', () => {
+    const result = spawnSync('npx', ['tsc', '-p', 'test/types'], { cwd: root, encoding: 'utf8' });
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('packs only what consumers need', () => {
+    const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+    const [pack] = JSON.parse(output) as Array<{ files: Array<{ path: string }> }>;
+    const files = pack?.files.map((file) => file.path).sort();
+    for (const file of files ?? []) {
+      expect(file).toMatch(/^(dist\/[\w.-]+|package\.json|README\.md|CHANGELOG\.md)$/);
+    }
+    expect(files).toEqual(expect.arrayContaining(['dist/index.mjs', 'dist/index.cjs', 'dist/athos-roleplay.iife.js', 'dist/index.d.ts', 'dist/index.d.cts']));
+  });
+
+  it.each(Object.entries(SIZE_BUDGETS))('%s stays within its gzip budget', (file, budget) => {
+    const size = gzipSync(readFileSync(resolve(root, file)), { level: 9 }).length;
+    expect(size).toBeLessThanOrEqual(budget);
+  });
+});
