@@ -95,7 +95,7 @@ describe('connect()', () => {
     const token = 'ast_very_secret';
     fake.redeem.mockRejectedValueOnce(new Error(`server echoed ${token}`));
     const session = new RoleplaySession({ token, drillKey: 'ma-full-sale', debug: true }, fake.parts);
-    const error = await session.connect().catch((caught: AthosRoleplayError) => caught);
+    const error = (await session.connect().catch((caught: unknown) => caught)) as AthosRoleplayError;
     const printed = JSON.stringify([...debug.mock.calls, ...warn.mock.calls]);
     expect(debug).toHaveBeenCalled();
     expect(printed).not.toContain(token);

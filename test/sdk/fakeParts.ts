@@ -2,7 +2,8 @@ import { vi } from 'vitest';
 import type { BrowserEnv } from '../../src/browser/BrowserEnv.ts';
 import type { MicrophoneInputEvents } from '../../src/media/MicrophoneInput.ts';
 import type { PersonaOutputEvents } from '../../src/media/PersonaOutput.ts';
-import type { Redemption } from '../../src/redeem/Redemption.ts';
+import type { RedeemContext } from '../../src/redeem/redeemToken.ts';
+import type { Redemption, RedemptionRequest } from '../../src/redeem/Redemption.ts';
 import type { SessionParts } from '../../src/session/SessionParts.ts';
 import type { VoiceTransportEvents } from '../../src/transport/VoiceTransport.ts';
 
@@ -27,7 +28,7 @@ export function fakeParts() {
     transport?: VoiceTransportEvents;
   } = {};
   const microphone = {
-    start: vi.fn(async () => void calls.push('microphone.start')),
+    start: vi.fn(async (_signal: AbortSignal) => void calls.push('microphone.start')),
     setDevice: vi.fn(async () => undefined),
     setMuted: vi.fn(),
     stop: vi.fn(() => void calls.push('microphone.stop')),
@@ -40,7 +41,7 @@ export function fakeParts() {
     stop: vi.fn(() => void calls.push('output.stop')),
   };
   const transport = {
-    connect: vi.fn(async () => void calls.push('transport.connect')),
+    connect: vi.fn(async (_signal: AbortSignal) => void calls.push('transport.connect')),
     sendAudio: vi.fn(),
     retryNow: vi.fn(),
     leave: vi.fn(async () => {
@@ -49,7 +50,7 @@ export function fakeParts() {
     }),
     close: vi.fn(() => void calls.push('transport.close')),
   };
-  const redeem = vi.fn(async () => {
+  const redeem = vi.fn(async (_request: RedemptionRequest, _context: RedeemContext) => {
     calls.push('redeem');
     return REDEMPTION;
   });

@@ -1,0 +1,227 @@
+/**
+ * One voice socket: the first-message handshake, control messages, uplink validation and
+ * heartbeats. Everything about the call itself is the CallSession's.
+ * @module
+ */
+import WebSocket from 'ws';
+import {
+  AUTH_TIMEOUT_MS,
+  CLOSE,
+  HEARTBEAT_MS,
+  isSeq,
+  isValidUplinkLength,
+  LINK_TIMEOUT_MS,
+  MAX_UPLINK_BYTES,
+  parseControlMessage,
+} from './protocol.js';
+
+/**
+ * @typedef {object} ConnectionDeps
+ * @property {import('../faults.js').Faults} faults
+ * @property {(line: string) => void} log
+ * @property {(conn: Connection, message: import('./protocol.js').ControlMessage) => void} onAuth
+ * @property {(conn: Connection, message: import('./protocol.js').ControlMessage) => void} onResume
+ * @property {(conn: Connection) => void} onClosed
+ */
+
+export class Connection {
+  /**
+   * @param {WebSocket} ws
+   * @param {ConnectionDeps} deps
+   */
+  constructor(ws, deps) {
+    this.ws = ws;
+    this.deps = deps;
+    /** @type {import('./call-session.js').CallSession | null} */
+    this.session = null;
+    /** Set once this side started closing: later messages are ignored. */
+    this.closing = false;
+    this.lastHeardAt = Date.now();
+    this.pingId = 0;
+    /** @type {NodeJS.Timeout | undefined} */
+    this.heartbeat = undefined;
+    /** @type {NodeJS.Timeout | undefined} */
+    this.authTimer = undefined;
+    this.armAuthTimer(AUTH_TIMEOUT_MS);
+    ws.on('message', (data, isBinary) => this.guard(() => this.receive(/** @type {Buffer} */ (data), isBinary)));
+    ws.on('close', () => this.guard(() => this.closed()));
+    // A 'close' event always follows; the error itself needs no answer.
+    ws.on('error', (error) => deps.log(`voice socket error: ${error.message}`));
+  }
+
+  /**
+   * The socket now carries this call.
+   * @param {import('./call-session.js').CallSession} session
+   */
+  attach(session) {
+    this.session = session;
+    clearTimeout(this.authTimer);
+    this.heartbeat = setInterval(() => this.guard(() => this.beat()), HEARTBEAT_MS);
+  }
+
+  /** @param {Record<string, unknown>} message */
+  send(message) {
+    if (this.writable()) this.ws.send(JSON.stringify(message));
+  }
+
+  /** @param {Buffer} packet */
+  sendBinary(packet) {
+    if (this.writable()) this.ws.send(packet);
+  }
+
+  /**
+   * @param {'BAD_MESSAGE' | 'UNKNOWN_TYPE' | 'BAD_AUDIO_FRAME'} code
+   * @param {string} message
+   */
+  warn(code, message) {
+    this.send({ type: 'warning', code, message });
+  }
+
+  /**
+   * @param {number} code
+   * @param {string} reason
+   */
+  close(code, reason) {
+    this.stopTimers();
+    this.closing = true;
+    this.ws.close(code, reason);
+  }
+
+  /** Drops the socket without a close frame (the peer sees 1006). */
+  terminate() {
+    this.stopTimers();
+    this.closing = true;
+    this.ws.terminate();
+  }
+
+  writable() {
+    return this.ws.readyState === WebSocket.OPEN && !this.deps.faults.stalled();
+  }
+
+  /**
+   * A handler that throws must not take the server down: the socket closes with 1011.
+   * @param {() => void} handler
+   */
+  guard(handler) {
+    try {
+      handler();
+    } catch (error) {
+      this.deps.log(`voice socket handler failed: ${error instanceof Error ? error.stack : error}`);
+      if (!this.closing) this.close(CLOSE.INTERNAL_ERROR, 'internal error');
+    }
+  }
+
+  /**
+   * @param {Buffer} data
+   * @param {boolean} isBinary
+   */
+  receive(data, isBinary) {
+    if (this.closing || this.deps.faults.stalled()) return;
+    this.lastHeardAt = Date.now();
+    if (!this.session) {
+      this.receiveFirst(data, isBinary);
+    } else if (isBinary) {
+      this.receiveAudio(this.session, data);
+    } else {
+      this.receiveControl(this.session, data);
+    }
+  }
+
+  /**
+   * @param {Buffer} data
+   * @param {boolean} isBinary
+   */
+  receiveFirst(data, isBinary) {
+    const message = isBinary ? null : parseControlMessage(data);
+    if (message?.type === 'auth') {
+      this.deps.onAuth(this, message);
+    } else if (message?.type === 'resume') {
+      this.deps.onResume(this, message);
+    } else {
+      this.close(CLOSE.PROTOCOL_VIOLATION, isBinary ? 'audio before auth' : 'expected auth or resume');
+    }
+  }
+
+  /**
+   * @param {import('./call-session.js').CallSession} session
+   * @param {Buffer} data
+   */
+  receiveAudio(session, data) {
+    if (!isValidUplinkLength(data.length)) {
+      this.warn('BAD_AUDIO_FRAME', `Audio frames must have an even length from 2 to ${MAX_UPLINK_BYTES} bytes; got ${data.length}.`);
+      return;
+    }
+    // Copy: the received buffer need not be aligned for an Int16Array view.
+    const pcm = new Int16Array(data.length / 2);
+    Buffer.from(pcm.buffer).set(data);
+    session.onUplink(pcm);
+  }
+
+  /**
+   * @param {import('./call-session.js').CallSession} session
+   * @param {Buffer} data
+   */
+  receiveControl(session, data) {
+    const message = parseControlMessage(data);
+    if (!message) {
+      this.warn('BAD_MESSAGE', 'Expected one JSON object with a string "type", at most 16 KiB.');
+      return;
+    }
+    switch (message.type) {
+      case 'ping':
+        if (!Number.isSafeInteger(message.id) || (message.ack !== undefined && !isSeq(message.ack))) {
+          this.warn('BAD_MESSAGE', 'ping needs an integer "id" and, optionally, a non-negative integer "ack".');
+          return;
+        }
+        this.send({ type: 'pong', id: message.id });
+        if (isSeq(message.ack)) session.ack(message.ack);
+        return;
+      case 'pong':
+        return;
+      case 'bye':
+        session.end('client');
+        return;
+      case 'auth':
+      case 'resume':
+        this.warn('BAD_MESSAGE', `This socket is already live; "${message.type}" is only valid as the first message.`);
+        return;
+      default:
+        this.warn('UNKNOWN_TYPE', `Unknown message type "${message.type.slice(0, 64)}".`);
+    }
+  }
+
+  beat() {
+    const { faults, log } = this.deps;
+    if (faults.stalled()) return;
+    const quietSince = Math.max(this.lastHeardAt, faults.stallEndsAt());
+    if (Date.now() - quietSince >= LINK_TIMEOUT_MS) {
+      log(`voice socket of ${this.session?.call.callId} silent for ${LINK_TIMEOUT_MS} ms: dropped`);
+      this.terminate();
+      return;
+    }
+    this.pingId += 1;
+    this.send({ type: 'ping', id: this.pingId });
+  }
+
+  /** @param {number} delayMs */
+  armAuthTimer(delayMs) {
+    this.authTimer = setTimeout(() => this.guard(() => {
+      // A stalled gateway does not notice the time pass: the wait starts over when it ends.
+      const { faults } = this.deps;
+      if (faults.stalled()) this.armAuthTimer(faults.stallEndsAt() - Date.now() + AUTH_TIMEOUT_MS);
+      else this.close(CLOSE.AUTH_TIMEOUT, 'no auth or resume in time');
+    }), delayMs);
+  }
+
+  stopTimers() {
+    clearTimeout(this.authTimer);
+    clearInterval(this.heartbeat);
+  }
+
+  closed() {
+    this.stopTimers();
+    this.closing = true;
+    this.deps.onClosed(this);
+    this.session?.detach(this);
+  }
+}

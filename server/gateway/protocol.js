@@ -1,0 +1,96 @@
+/**
+ * Constants and framing of the voice gateway wire protocol (docs/protocol.md).
+ * @module
+ */
+import { isPlainObject } from '../http/body.js';
+
+export const VOICE_PATH = '/v1/voice';
+export const PROTOCOL_VERSION = 1;
+
+export const SAMPLE_RATE = 16000;
+export const FRAME_MS = 20;
+/** One downlink frame: 320 samples of PCM16. */
+export const FRAME_BYTES = (SAMPLE_RATE / 1000) * FRAME_MS * 2;
+/** Largest uplink audio frame (100 ms). */
+export const MAX_UPLINK_BYTES = 3200;
+/** Largest text frame. */
+export const MAX_TEXT_BYTES = 16 * 1024;
+/** Frames above this are refused by the WebSocket layer itself (close 1009). */
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
+
+export const HEARTBEAT_MS = 1000;
+/** The gateway drops a socket it has heard nothing from for this long. */
+export const LINK_TIMEOUT_MS = 5000;
+/** `auth` or `resume` must arrive this soon after the socket opens. */
+export const AUTH_TIMEOUT_MS = 5000;
+/** How far ahead of real time downlink audio may be sent. */
+export const MAX_LEAD_MS = 100;
+/** Unacknowledged downlink frames kept for a resume (30 s). */
+export const RESEND_FRAMES = 30000 / FRAME_MS;
+
+export const CLOSE = Object.freeze({
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  INTERNAL_ERROR: 1011,
+  INVALID_TICKET: 4001,
+  TICKET_EXPIRED: 4002,
+  RESUME_REFUSED: 4003,
+  PROTOCOL_VIOLATION: 4400,
+  TENANT_INACTIVE: 4403,
+  AUTH_TIMEOUT: 4408,
+  REPLACED: 4409,
+  TENANT_QUOTA_EXCEEDED: 4429,
+  UNAVAILABLE: 4503,
+});
+
+/** The `audio` object of `live` and `resumed`. */
+export const AUDIO_FORMAT = Object.freeze({ inputSampleRate: SAMPLE_RATE, outputSampleRate: SAMPLE_RATE, frameMs: FRAME_MS });
+
+/**
+ * @typedef {{ type: string } & Record<string, unknown>} ControlMessage
+ */
+
+/**
+ * Parses a text frame: one JSON object with a string `type`, at most 16 KiB.
+ * @param {Buffer} data
+ * @returns {ControlMessage | null} null when malformed
+ */
+export function parseControlMessage(data) {
+  if (data.length > MAX_TEXT_BYTES) return null;
+  let value;
+  try {
+    value = JSON.parse(data.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!isPlainObject(value) || typeof value.type !== 'string') return null;
+  return /** @type {ControlMessage} */ (value);
+}
+
+/**
+ * @param {unknown} value
+ * @returns {value is number} a non-negative safe integer
+ */
+export function isSeq(value) {
+  return Number.isSafeInteger(value) && /** @type {number} */ (value) >= 0;
+}
+
+/**
+ * An uplink audio frame is any even length from 2 to 3200 bytes.
+ * @param {number} length
+ */
+export function isValidUplinkLength(length) {
+  return length >= 2 && length <= MAX_UPLINK_BYTES && length % 2 === 0;
+}
+
+/**
+ * A downlink binary frame: `[u32le seq][640 bytes PCM]`.
+ * @param {number} seq
+ * @param {Buffer} frame
+ */
+export function downlinkPacket(seq, frame) {
+  const packet = Buffer.allocUnsafe(4 + frame.length);
+  packet.writeUInt32LE(seq, 0);
+  frame.copy(packet, 4);
+  return packet;
+}

@@ -1,0 +1,125 @@
+/**
+ * Calls this server ran, from redemption to score. In memory.
+ * @module
+ */
+import { randomId } from '../ids.js';
+
+/**
+ * @typedef {object} Turn
+ * @property {'assistant' | 'user'} role
+ * @property {string} content the persona's line, or a note of how long the rep spoke
+ * @property {number} startedAtMs since the call started
+ * @property {number} endedAtMs
+ * @property {boolean} [interrupted] the rep cut the persona off
+ */
+
+/**
+ * Live counters, for the fault controls' call stats.
+ * @typedef {object} CallStats
+ * @property {number} uplinkFrames
+ * @property {number} uplinkBytes
+ * @property {number} uplinkPeak highest absolute sample, 0–32767
+ * @property {number} uplinkVoicedFrames frames loud enough to count as speech
+ * @property {number} downlinkFrames binary frames sent, resends included
+ * @property {number} lastSeqSent
+ * @property {number} resumes
+ */
+
+/**
+ * @typedef {object} Score
+ * @property {number} overallScore 0–100
+ * @property {string} summary
+ * @property {string} feedback
+ * @property {true} local computed by this local server, not by Athos
+ */
+
+/** @typedef {'created' | 'live' | 'ended' | 'scoring' | 'scored'} CallState */
+/** @typedef {'client' | 'max_duration' | 'ended_by_athos' | 'resume_timeout'} EndReason */
+
+/**
+ * @typedef {object} CallRecord
+ * @property {string} callId `athos_call_…`
+ * @property {string} sessionId `ext_…`
+ * @property {string} requestId of the redemption that created the call
+ * @property {string} externalUserId
+ * @property {string | null} externalAgencyId
+ * @property {string} drillKey
+ * @property {'Beginner' | 'Advanced' | 'Elite'} difficulty
+ * @property {import('../persona/personas.js').Persona} persona
+ * @property {import('../persona/personas.js').PersonaProfile} profile
+ * @property {CallState} state
+ * @property {string} createdAt
+ * @property {string | null} startedAt
+ * @property {string | null} endedAt
+ * @property {number | null} durationSec
+ * @property {EndReason | null} endedReason
+ * @property {Turn[]} transcript
+ * @property {Score | null} score
+ * @property {CallStats} stats
+ */
+
+/**
+ * @typedef {Pick<CallRecord, 'requestId' | 'externalUserId' | 'externalAgencyId' | 'drillKey' | 'difficulty' | 'persona' | 'profile'>} NewCall
+ */
+
+export function createCallStore() {
+  /** @type {Map<string, CallRecord>} */
+  const calls = new Map();
+
+  return {
+    /**
+     * @param {NewCall} fields
+     * @returns {CallRecord}
+     */
+    create(fields) {
+      /** @type {CallRecord} */
+      const call = {
+        ...fields,
+        callId: randomId('athos_call_'),
+        sessionId: randomId('ext_'),
+        state: 'created',
+        createdAt: new Date().toISOString(),
+        startedAt: null,
+        endedAt: null,
+        durationSec: null,
+        endedReason: null,
+        transcript: [],
+        score: null,
+        stats: {
+          uplinkFrames: 0,
+          uplinkBytes: 0,
+          uplinkPeak: 0,
+          uplinkVoicedFrames: 0,
+          downlinkFrames: 0,
+          lastSeqSent: 0,
+          resumes: 0,
+        },
+      };
+      calls.set(call.callId, call);
+      return call;
+    },
+
+    /** @param {string} callId */
+    get(callId) {
+      return calls.get(callId);
+    },
+
+    /** Scored calls, newest first (by start, then id). */
+    scored() {
+      return [...calls.values()]
+        .filter((call) => call.state === 'scored')
+        .sort((a, b) => compareNewestFirst(a, b));
+    },
+  };
+}
+
+/**
+ * The order of `GET /calls`.
+ * @param {{ startedAt: string | null, callId: string }} a
+ * @param {{ startedAt: string | null, callId: string }} b
+ */
+export function compareNewestFirst(a, b) {
+  const byStart = Date.parse(b.startedAt ?? '') - Date.parse(a.startedAt ?? '');
+  if (byStart !== 0) return byStart;
+  return a.callId < b.callId ? 1 : a.callId > b.callId ? -1 : 0;
+}
