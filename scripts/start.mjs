@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// `npm start`: the local Athos server and the QA demo page, in one process.
+//
+// The Athos server takes its settings from the ATHOS_* environment variables (see
+// server/README.md), with its fault controls on unless ATHOS_FAULTS=0. The demo page is served
+// by a Vite dev server whose small plugin (demo/backend.js) is the demo's own backend: it holds
+// the API key and mints session tokens, as an integrator's backend would.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createServer } from 'vite';
+import { demoBackend } from '../demo/backend.js';
+import { configFromEnv, startAthosServer } from '../server/index.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const DEMO_PORT = 5173;
+
+// demo/script-tag.html loads the script-tag build from dist/, as integrators do.
+if (!existsSync(resolve(ROOT, 'dist/athos-roleplay.iife.js'))) {
+  console.log('Building dist/ for the script-tag page…');
+  if (spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) process.exit(1);
+}
+
+const config = { faults: true, ...configFromEnv(process.env), log: (line) => console.log(`[athos] ${line}`) };
+const athos = await startAthosServer(config);
+
+const vite = await createServer({
+  root: ROOT,
+  configFile: resolve(ROOT, 'vite.config.ts'),
+  // Its own dependency cache, so that it never invalidates the one of the e2e page server.
+  cacheDir: resolve(ROOT, 'node_modules/.vite-demo'),
+  clearScreen: false,
+  server: { port: DEMO_PORT, strictPort: true, host: 'localhost' },
+  plugins: [demoBackend({ athosUrl: athos.url, apiKey: athos.apiKey, faults: config.faults })],
+});
+await vite.listen();
+
+console.log(`
+  Athos server:  ${athos.url}  (fault controls ${config.faults ? 'on' : 'off'})
+  Demo:          http://localhost:${DEMO_PORT}/demo/
+  Script tag:    http://localhost:${DEMO_PORT}/demo/script-tag.html
+
+  Press Ctrl+C to stop.
+`);
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await vite.close();
+  await athos.close();
+  process.exit(0);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
