@@ -1,17 +1,289 @@
+import pRetry from 'p-retry';
+import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
+import { toAthosError } from '../errors/toAthosError.ts';
 import type { Redemption } from '../redeem/Redemption.ts';
+import { isSecureOrLocal } from '../session/options.ts';
 import type { PartContext } from '../session/SessionParts.ts';
+import { errorForClose, isDropClose } from './closeCodes.ts';
+import { deadline } from './deadline.ts';
+import { GatewaySocket } from './GatewaySocket.ts';
+import { Heartbeat } from './Heartbeat.ts';
+import { type DownlinkFrame, type GatewayMessage, PROTOCOL_VERSION } from './protocol.ts';
 import type { CallEndSummary, VoiceTransport, VoiceTransportEvents } from './VoiceTransport.ts';
 
-/** Placeholder; implemented in the transport issue. */
+/** How long the gateway may take to accept the socket of a new call. */
+const OPEN_TIMEOUT_MS = 10_000;
+/** How long the gateway may take to answer `auth` with `live`. */
+const LIVE_TIMEOUT_MS = 10_000;
+/** How long one resume attempt may take, from opening the socket to `resumed`. */
+const RESUME_ATTEMPT_TIMEOUT_MS = 5_000;
+/** How long `leave()` waits for the gateway's `ended`. */
+const LEAVE_TIMEOUT_MS = 1_000;
+
+/**
+ * Delays between resume attempts (the first one is immediate): 250–500 ms, 500–1000 ms,
+ * 1–2 s, then 2 s, with no limit on the count; the session's 30 s watchdog ends the call.
+ */
+const RESUME_BACKOFF = { retries: Number.POSITIVE_INFINITY, minTimeout: 250, factor: 2, maxTimeout: 2_000, randomize: true };
+
+type TransportState = 'connecting' | 'live' | 'dropped' | 'leaving' | 'closed';
+
+/**
+ * The voice connection over the gateway's WebSocket protocol (`docs/protocol.md`): the
+ * handshake, heartbeats, resuming the call after a drop, and leaving.
+ */
 export class WebSocketVoiceTransport implements VoiceTransport {
-  constructor(_redemption: Redemption, _events: VoiceTransportEvents, _context: PartContext) {}
-  async connect(_signal: AbortSignal): Promise<void> {
-    throw new Error('not implemented yet');
+  readonly #redemption: Redemption;
+  readonly #events: VoiceTransportEvents;
+  readonly #context: PartContext;
+  /** Aborted by `close()`: cancels the handshake and removes the `window` listeners. */
+  readonly #lifetime = new AbortController();
+  #state: TransportState = 'connecting';
+  #url = '';
+  /** The live socket, or the one whose handshake is under way. */
+  #socket: GatewaySocket | undefined;
+  #heartbeat: Heartbeat | undefined;
+  #resumeToken = '';
+  #lastSeq = 0;
+  #resuming: AbortController | undefined;
+  #leaving: Promise<CallEndSummary | undefined> | undefined;
+  #settleLeave: ((summary: CallEndSummary | undefined) => void) | undefined;
+
+  constructor(redemption: Redemption, events: VoiceTransportEvents, context: PartContext) {
+    this.#redemption = redemption;
+    this.#events = events;
+    this.#context = context;
   }
-  sendAudio(_frame: ArrayBuffer): void {}
-  retryNow(): void {}
-  async leave(): Promise<CallEndSummary | undefined> {
-    return undefined;
+
+  async connect(signal: AbortSignal): Promise<void> {
+    this.#url = this.#gatewayUrl();
+    signal.throwIfAborted();
+    const onAbort = () => this.#shutdown(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const unavailable = (message: string) => () =>
+      new AthosRoleplayError('SERVICE_UNAVAILABLE', message, { phase: 'connect' });
+    try {
+      const socket = (this.#socket = this.#open(this.#url, 'connect'));
+      await deadline(
+        socket.opened,
+        OPEN_TIMEOUT_MS,
+        this.#lifetime.signal,
+        unavailable('The voice gateway did not accept the connection within 10 seconds.'),
+      );
+      socket.send({ type: 'auth', ticket: this.#redemption.connectionTicket, protocol: PROTOCOL_VERSION });
+      const live = await deadline(
+        socket.reply('live'),
+        LIVE_TIMEOUT_MS,
+        this.#lifetime.signal,
+        unavailable('The voice gateway did not start the call within 10 seconds.'),
+      );
+      this.#resumeToken = live.resumeToken;
+      this.#goLive(socket, live.heartbeatMs);
+      this.#listenToBrowser();
+    } catch (error) {
+      this.#shutdown();
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
   }
-  close(): void {}
+
+  sendAudio(frame: ArrayBuffer): void {
+    if (this.#state === 'live') this.#socket?.sendAudio(frame);
+  }
+
+  retryNow(): void {
+    if (this.#state === 'dropped') this.#resume();
+  }
+
+  leave(): Promise<CallEndSummary | undefined> {
+    this.#leaving ??= this.#sayGoodbye();
+    return this.#leaving;
+  }
+
+  close(): void {
+    this.#shutdown();
+  }
+
+  #gatewayUrl(): string {
+    let url: URL | undefined;
+    try {
+      url = new this.#context.env.URL(this.#redemption.connectionUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !isSecureOrLocal(url, 'wss:', 'ws:')) {
+      throw new AthosRoleplayError(
+        'INTERNAL_ERROR',
+        'The voice gateway URL must be a wss: URL (plain ws: only for localhost).',
+        { phase: 'connect', retryable: false },
+      );
+    }
+    return url.href;
+  }
+
+  #open(url: string, phase: 'connect' | 'call'): GatewaySocket {
+    return new GatewaySocket(this.#context.env.WebSocket, url, phase, this.#context.logger);
+  }
+
+  #listenToBrowser(): void {
+    const { window } = this.#context.env;
+    const { signal } = this.#lifetime;
+    window.addEventListener('online', () => this.retryNow(), { signal });
+    // Only a hint: the heartbeat decides whether the link is dead.
+    window.addEventListener('offline', () => this.#context.logger.debug('the browser reports offline'), { signal });
+  }
+
+  #goLive(socket: GatewaySocket, heartbeatMs: number): void {
+    this.#state = 'live';
+    this.#socket = socket;
+    socket.attach({
+      onMessage: (message) => this.#handleMessage(socket, message),
+      onFrame: (frame) => this.#handleFrame(frame),
+      onClose: (code, reason) => this.#handleClose(code, reason),
+    });
+    this.#heartbeat = new Heartbeat({
+      intervalMs: heartbeatMs,
+      lastHeardAt: () => socket.lastHeardAt,
+      ping: (id) => socket.send({ type: 'ping', id, ack: this.#lastSeq }),
+      onSilence: () => this.#drop('nothing arrived for 2.5 s'),
+    });
+  }
+
+  #handleMessage(socket: GatewaySocket, message: GatewayMessage): void {
+    switch (message.type) {
+      case 'ping':
+        socket.send({ type: 'pong', id: message.id });
+        break;
+      case 'clear':
+        if (this.#state === 'live') this.#events.onClear();
+        break;
+      case 'ended':
+        this.#end({ reason: message.reason, durationSec: message.durationSec });
+        break;
+      case 'warning':
+        this.#context.logger.debug(`the voice gateway warned ${message.code}`);
+        break;
+      default:
+        this.#context.logger.debug(`ignored a '${message.type}' message during the call`);
+    }
+  }
+
+  #handleFrame(frame: DownlinkFrame): void {
+    if (this.#state !== 'live') return;
+    if (frame.seq <= this.#lastSeq) {
+      this.#context.logger.debug(`ignored audio frame ${frame.seq}, already received`);
+      return;
+    }
+    this.#lastSeq = frame.seq;
+    this.#events.onAudio(frame.pcm);
+  }
+
+  #handleClose(code: number, reason: string): void {
+    if (this.#state === 'leaving') this.#settleLeave?.(undefined);
+    else if (isDropClose(code)) this.#drop(`closed with ${code}`);
+    // The gateway closes with 1000 right after `ended`; without it, the call is over all the same.
+    else if (code === 1000) this.#end({ reason: 'unknown', durationSec: undefined });
+    else this.#fail(errorForClose(code, reason, 'call'));
+  }
+
+  #drop(why: string): void {
+    this.#context.logger.debug(`the voice connection dropped (${why}); resuming the call`);
+    this.#state = 'dropped';
+    this.#heartbeat?.stop();
+    this.#socket?.close();
+    this.#socket = undefined;
+    this.#events.onDrop();
+    this.#resume();
+  }
+
+  /**
+   * Starts resuming the call, or starts over with an attempt at once; not once it is closed.
+   * Starting over abandons the attempt under way: its socket may hang, opened while offline.
+   */
+  #resume(): void {
+    if (this.#state !== 'dropped') return;
+    this.#resuming?.abort();
+    const run = (this.#resuming = new AbortController());
+    pRetry(() => this.#attemptResume(run.signal), {
+      ...RESUME_BACKOFF,
+      signal: run.signal,
+      shouldRetry: ({ error }) => isWorthRetrying(error),
+      onFailedAttempt: ({ error, attemptNumber }) =>
+        this.#context.logger.debug(`resume attempt ${attemptNumber} failed: ${error.message}`),
+    }).catch((error: unknown) => {
+      if (!run.signal.aborted) this.#fail(toAthosError(error, 'call', []));
+    });
+  }
+
+  async #attemptResume(signal: AbortSignal): Promise<void> {
+    const socket = (this.#socket = this.#open(this.#url, 'call'));
+    let heartbeatMs: number;
+    try {
+      heartbeatMs = await deadline(this.#requestResume(socket), RESUME_ATTEMPT_TIMEOUT_MS, signal, () =>
+        new Error('the voice gateway did not resume the call within 5 seconds'),
+      );
+      // Stopped while `resumed` was on its way: this socket is no longer wanted.
+      signal.throwIfAborted();
+    } catch (error) {
+      socket.close();
+      throw error;
+    }
+    this.#goLive(socket, heartbeatMs);
+    this.#events.onRecover();
+  }
+
+  async #requestResume(socket: GatewaySocket): Promise<number> {
+    await socket.opened;
+    socket.send({ type: 'resume', resumeToken: this.#resumeToken, lastSeq: this.#lastSeq });
+    return (await socket.reply('resumed')).heartbeatMs;
+  }
+
+  #end(summary: CallEndSummary): void {
+    if (this.#state === 'leaving') {
+      this.#settleLeave?.(summary);
+      return;
+    }
+    this.#shutdown();
+    this.#events.onEnd(summary);
+  }
+
+  #fail(error: AthosRoleplayError): void {
+    this.#shutdown();
+    this.#events.onFatal(error);
+  }
+
+  async #sayGoodbye(): Promise<CallEndSummary | undefined> {
+    const socket = this.#state === 'live' ? this.#socket : undefined;
+    if (!socket) {
+      this.#shutdown();
+      return undefined;
+    }
+    this.#state = 'leaving';
+    this.#heartbeat?.stop();
+    const ended = new Promise<CallEndSummary | undefined>((resolve) => (this.#settleLeave = resolve));
+    socket.send({ type: 'bye' });
+    const summary = await deadline(ended, LEAVE_TIMEOUT_MS, this.#lifetime.signal, () => new Error('no `ended` in time')).catch(
+      () => undefined,
+    );
+    this.#shutdown();
+    return summary;
+  }
+
+  /** Releases everything at once: sockets, timers, resume attempts, `window` listeners. */
+  #shutdown(reason?: unknown): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.#lifetime.abort(reason);
+    this.#resuming?.abort();
+    this.#heartbeat?.stop();
+    this.#socket?.close();
+    this.#socket = undefined;
+  }
+}
+
+/** A resume attempt that timed out or lost its socket is tried again; a refusal ends the call. */
+function isWorthRetrying(error: Error): boolean {
+  const closeCode = AthosRoleplayError.is(error) ? error.closeCode : undefined;
+  return closeCode === undefined || isDropClose(closeCode);
 }

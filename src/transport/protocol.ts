@@ -1,0 +1,94 @@
+/**
+ * The client side of the voice gateway protocol (`docs/protocol.md`): the messages the SDK
+ * sends, and the validation of what the gateway sends.
+ */
+
+/** The protocol version the SDK speaks, sent in `auth`. */
+export const PROTOCOL_VERSION = 1;
+
+/** A control message from the SDK to the gateway. */
+export type ClientMessage =
+  | { type: 'auth'; ticket: string; protocol: typeof PROTOCOL_VERSION }
+  | { type: 'resume'; resumeToken: string; lastSeq: number }
+  | { type: 'ping'; id: number; ack: number }
+  | { type: 'pong'; id: number }
+  | { type: 'bye' };
+
+/** A control message from the gateway, reduced to the fields the SDK uses. */
+export type GatewayMessage =
+  | { type: 'live'; resumeToken: string; heartbeatMs: number }
+  | { type: 'resumed'; heartbeatMs: number }
+  | { type: 'ping'; id: number }
+  | { type: 'pong' }
+  | { type: 'clear' }
+  | { type: 'ended'; reason: string; durationSec: number | undefined }
+  | { type: 'warning'; code: string };
+
+/** The type names of {@link GatewayMessage}. */
+export type GatewayMessageType = GatewayMessage['type'];
+
+/** A text frame from the gateway: the message it carries, or why the SDK ignores it. */
+export type ParsedGatewayText = { message: GatewayMessage } | { ignored: string };
+
+/** One frame of persona audio: its sequence number and 16-bit PCM at 16 kHz. */
+export interface DownlinkFrame {
+  seq: number;
+  pcm: Int16Array;
+}
+
+type Fields = Record<string, unknown>;
+
+const isPositiveInteger = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0;
+
+/**
+ * Reads each known message type from a parsed object; `undefined` when a field the SDK needs
+ * is missing or invalid. `ended` is always honoured, whatever its fields: a call that the
+ * gateway says is over must not carry on because of a bad `durationSec`.
+ */
+const READERS: { [K in GatewayMessageType]: (fields: Fields) => Extract<GatewayMessage, { type: K }> | undefined } = {
+  live: ({ resumeToken, heartbeatMs }) =>
+    typeof resumeToken === 'string' && resumeToken !== '' && isPositiveInteger(heartbeatMs)
+      ? { type: 'live', resumeToken, heartbeatMs }
+      : undefined,
+  resumed: ({ heartbeatMs }) => (isPositiveInteger(heartbeatMs) ? { type: 'resumed', heartbeatMs } : undefined),
+  ping: ({ id }) => (Number.isInteger(id) ? { type: 'ping', id: id as number } : undefined),
+  pong: () => ({ type: 'pong' }),
+  clear: () => ({ type: 'clear' }),
+  ended: ({ reason, durationSec }) => ({
+    type: 'ended',
+    reason: typeof reason === 'string' ? reason : 'unknown',
+    durationSec: Number.isInteger(durationSec) && (durationSec as number) >= 0 ? (durationSec as number) : undefined,
+  }),
+  warning: ({ code }) => ({ type: 'warning', code: String(code) }),
+};
+
+/** Parses and validates one text frame from the gateway. Never throws. */
+export function parseGatewayText(text: string): ParsedGatewayText {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ignored: 'a text frame that is not JSON' };
+  }
+  if (typeof value !== 'object' || value === null || typeof (value as Fields).type !== 'string') {
+    return { ignored: 'a text frame that is not an object with a string type' };
+  }
+  const fields = value as Fields;
+  const type = fields.type as string;
+  if (!Object.hasOwn(READERS, type)) return { ignored: `a message of unknown type '${type}'` };
+  const message = READERS[type as GatewayMessageType](fields);
+  return message ? { message } : { ignored: `a '${type}' message with missing or invalid fields` };
+}
+
+/** Bytes before the PCM of a downlink frame: the `seq`, an unsigned 32-bit little-endian integer. */
+const FRAME_HEADER_BYTES = 4;
+
+/**
+ * Reads a binary frame from the gateway, without copying its PCM. `undefined` when its length
+ * is not 4 plus a positive even number.
+ */
+export function parseDownlinkFrame(buffer: ArrayBuffer): DownlinkFrame | undefined {
+  const pcmBytes = buffer.byteLength - FRAME_HEADER_BYTES;
+  if (pcmBytes <= 0 || pcmBytes % 2 !== 0) return undefined;
+  return { seq: new DataView(buffer).getUint32(0, true), pcm: new Int16Array(buffer, FRAME_HEADER_BYTES) };
+}

@@ -1,0 +1,253 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type AthosEventName, RoleplaySession } from '../../../src/index.ts';
+import { WebSocketVoiceTransport } from '../../../src/transport/WebSocketVoiceTransport.ts';
+import { fakeParts } from '../fakeParts.ts';
+import { downlinkFrame, fakeBrowser, flush, LIVE } from '../transport/fakeGateway.ts';
+
+const OPTIONS = { token: 'ast_token', drillKey: 'ma-full-sale' };
+const EVENT_NAMES: AthosEventName[] = [
+  'connecting',
+  'ready',
+  'personaSpeaking',
+  'userSpeaking',
+  'reconnecting',
+  'reconnected',
+  'ended',
+  'error',
+];
+
+function record(session: RoleplaySession) {
+  const events: Array<{ name: AthosEventName; payload: unknown }> = [];
+  for (const name of EVENT_NAMES) session.on(name, (payload) => void events.push({ name, payload }));
+  return { events, names: () => events.map((event) => event.name) };
+}
+
+/** A connected session on fake parts, with its events recorded from `ready` on. */
+async function connectedSession() {
+  const fake = fakeParts();
+  const session = new RoleplaySession(OPTIONS, fake.parts);
+  const recorded = record(session);
+  await session.connect();
+  recorded.events.length = 0;
+  const transport = fake.handles.transport;
+  if (!transport) throw new Error('no transport');
+  return { ...fake, ...recorded, session, transportEvents: transport };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('the 30 s reconnect watchdog', () => {
+  it('fires NETWORK_LOST at 30 s after the drop, not at 29.9 s, then ended, then nothing', async () => {
+    const call = await connectedSession();
+    call.transportEvents.onDrop();
+    expect(call.names()).toEqual(['reconnecting']);
+    expect(call.session.state).toBe('reconnecting');
+    vi.advanceTimersByTime(29_900);
+    expect(call.names()).toEqual(['reconnecting']);
+    expect(call.transport.close).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(100);
+    expect(call.names()).toEqual(['reconnecting', 'error', 'ended']);
+    expect(call.events[1]?.payload).toMatchObject({ code: 'NETWORK_LOST', phase: 'call' });
+    expect(call.events[2]?.payload).toEqual({ callId: 'athos_call_fake', durationSec: 30 });
+    expect(call.session.state).toBe('ended');
+    expect(call.transport.close).toHaveBeenCalled();
+    expect(call.microphone.stop).toHaveBeenCalled();
+    expect(call.output.stop).toHaveBeenCalled();
+
+    call.transportEvents.onRecover();
+    call.transportEvents.onDrop();
+    call.transportEvents.onAudio(new Int16Array(320));
+    call.transportEvents.onEnd({ reason: 'client', durationSec: 31 });
+    call.transportEvents.onFatal(new Error('late') as never);
+    vi.advanceTimersByTime(60_000);
+    expect(call.names()).toEqual(['reconnecting', 'error', 'ended']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('is cleared by a recovery, and a later drop gets a fresh 30 s', async () => {
+    const call = await connectedSession();
+    call.transportEvents.onDrop();
+    vi.advanceTimersByTime(20_000);
+    call.transportEvents.onRecover();
+    vi.advanceTimersByTime(20_000);
+    call.transportEvents.onDrop();
+    vi.advanceTimersByTime(29_999);
+    expect(call.names()).toEqual(['reconnecting', 'reconnected', 'reconnecting']);
+    vi.advanceTimersByTime(1);
+    expect(call.names()).toEqual(['reconnecting', 'reconnected', 'reconnecting', 'error', 'ended']);
+  });
+
+  it('marks the persona and the rep silent, and sends no audio while reconnecting', async () => {
+    const call = await connectedSession();
+    call.handles.output?.onSpeakingChange(true);
+    call.handles.microphone?.onSpeakingChange(true);
+    call.transportEvents.onDrop();
+    call.handles.microphone?.onFrame(new ArrayBuffer(640));
+    call.handles.microphone?.onSpeakingChange(true);
+    call.handles.output?.onSpeakingChange(true);
+    expect(call.transport.sendAudio).not.toHaveBeenCalled();
+    expect(call.output.clear).toHaveBeenCalled();
+    expect(call.events).toEqual([
+      { name: 'personaSpeaking', payload: { speaking: true } },
+      { name: 'userSpeaking', payload: { speaking: true } },
+      { name: 'personaSpeaking', payload: { speaking: false } },
+      { name: 'userSpeaking', payload: { speaking: false } },
+      { name: 'reconnecting', payload: undefined },
+    ]);
+    call.session.disconnect();
+  });
+});
+
+describe('ending', () => {
+  it('fires ended exactly once, whatever follows', async () => {
+    const call = await connectedSession();
+    call.transportEvents.onEnd({ reason: 'max_duration', durationSec: 7200 });
+    call.transportEvents.onEnd({ reason: 'max_duration', durationSec: 7200 });
+    call.transportEvents.onFatal(new Error('late') as never);
+    await call.session.disconnect();
+    expect(call.events).toEqual([{ name: 'ended', payload: { callId: 'athos_call_fake', durationSec: 7200 } }]);
+    expect(call.transport.leave).not.toHaveBeenCalled();
+  });
+
+  it('disconnect() from inside an ended handler is harmless', async () => {
+    const call = await connectedSession();
+    const inside: Array<Promise<void>> = [];
+    call.session.on('ended', () => void inside.push(call.session.disconnect()));
+    call.transportEvents.onEnd({ reason: 'ended_by_athos', durationSec: 5 });
+    await Promise.all(inside);
+    expect(inside).toHaveLength(1);
+    expect(call.names()).toEqual(['ended']);
+    expect(call.session.state).toBe('ended');
+  });
+
+  it('disconnect() from inside a reconnecting handler ends the call once', async () => {
+    const call = await connectedSession();
+    call.session.on('reconnecting', () => void call.session.disconnect());
+    call.transportEvents.onDrop();
+    await flush();
+    vi.advanceTimersByTime(60_000);
+    expect(call.names()).toEqual(['reconnecting', 'ended']);
+    expect(call.transport.leave).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('connect()', () => {
+  it('disconnect() during a pending transport connect cancels it: no ready, no error, connect() settles', async () => {
+    const fake = fakeParts();
+    let connectSignal: AbortSignal | undefined;
+    fake.parts.createTransport = (_redemption, events) => {
+      fake.handles.transport = events;
+      return {
+        ...fake.transport,
+        connect: (signal) => {
+          connectSignal = signal;
+          return new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+        },
+      };
+    };
+    const session = new RoleplaySession(OPTIONS, fake.parts);
+    const { names } = record(session);
+    const connecting = session.connect();
+    await flush();
+    expect(connectSignal?.aborted).toBe(false);
+    await session.disconnect();
+    expect(connectSignal?.aborted).toBe(true);
+    await expect(connecting).resolves.toBeUndefined();
+    expect(names()).not.toContain('ready');
+    expect(names()).not.toContain('error');
+    expect(session.state).toBe('ended');
+    expect(fake.microphone.stop).toHaveBeenCalled();
+    expect(fake.output.stop).toHaveBeenCalled();
+    expect(fake.transport.close).toHaveBeenCalled();
+  });
+
+  it('a second connect() rejects with SESSION_ALREADY_CONNECTED and leaves the call alone', async () => {
+    const call = await connectedSession();
+    await expect(call.session.connect()).rejects.toMatchObject({ code: 'SESSION_ALREADY_CONNECTED' });
+    expect(call.names()).toEqual(['error']);
+    expect(call.session.state).toBe('connected');
+    expect(call.transport.connect).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('a session on the WebSocket transport', () => {
+  async function wiredSession() {
+    const fake = fakeParts();
+    const browser = fakeBrowser();
+    fake.parts.env = () => browser.env;
+    fake.parts.createTransport = (redemption, events, context) => {
+      fake.handles.transport = events;
+      return new WebSocketVoiceTransport(redemption, events, context);
+    };
+    const session = new RoleplaySession(OPTIONS, fake.parts);
+    const recorded = record(session);
+    const connected = session.connect();
+    for (let i = 0; i < 5 && browser.sockets.length === 0; i++) await flush();
+    browser.last().accept();
+    await flush();
+    browser.last().receive(LIVE);
+    await connected;
+    return { ...fake, ...browser, ...recorded, session };
+  }
+
+  it('a drop that does not recover ends with NETWORK_LOST at 30 s, and every attempt stops', async () => {
+    const call = await wiredSession();
+    call.network.down = true;
+    call.last().drop(1006);
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(call.names()).toEqual(['connecting', 'ready', 'reconnecting']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(call.names()).toEqual(['connecting', 'ready', 'reconnecting', 'error', 'ended']);
+    const attempts = call.sockets.length;
+    expect(attempts).toBeGreaterThan(10);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(call.sockets).toHaveLength(attempts);
+    expect(call.names()).toHaveLength(5);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a stalled link is detected, resumed, and the persona goes on where she stopped', async () => {
+    const call = await wiredSession();
+    call.last().receive(downlinkFrame(1));
+    await vi.advanceTimersByTimeAsync(2_501);
+    expect(call.names()).toEqual(['connecting', 'ready', 'reconnecting']);
+    call.last().accept();
+    await flush();
+    call.last().receive({ type: 'resumed', heartbeatMs: 1000 });
+    await flush();
+    call.last().receive(downlinkFrame(1));
+    call.last().receive(downlinkFrame(2));
+    expect(call.names()).toEqual(['connecting', 'ready', 'reconnecting', 'reconnected']);
+    expect(call.output.push.mock.calls.map(([pcm]) => (pcm as Int16Array)[0])).toEqual([1, 2]);
+    call.session.disconnect();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(call.names().at(-1)).toBe('ended');
+  });
+
+  it('a call ended by the server fires ended with its call id and duration', async () => {
+    const call = await wiredSession();
+    call.last().receive({ type: 'ended', reason: 'ended_by_athos', callId: 'athos_call_fake', durationSec: 42 });
+    expect(call.names()).toEqual(['connecting', 'ready', 'ended']);
+    expect(call.events[2]?.payload).toEqual({ callId: 'athos_call_fake', durationSec: 42 });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("disconnect() says bye and ends with the gateway's duration", async () => {
+    const call = await wiredSession();
+    const socket = call.last();
+    const leaving = call.session.disconnect();
+    expect(socket.messages().at(-1)).toEqual({ type: 'bye' });
+    socket.receive({ type: 'ended', reason: 'client', callId: 'athos_call_fake', durationSec: 3 });
+    await leaving;
+    expect(call.names()).toEqual(['connecting', 'ready', 'ended']);
+    expect(call.events[2]?.payload).toEqual({ callId: 'athos_call_fake', durationSec: 3 });
+    expect(socket.closedByClient).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});

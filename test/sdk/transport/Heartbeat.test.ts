@@ -1,0 +1,75 @@
+import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
+import { Heartbeat, SILENCE_LIMIT_MS } from '../../../src/transport/Heartbeat.ts';
+
+describe('Heartbeat', () => {
+  let heardAt: number;
+  let ping: Mock<(id: number) => void>;
+  let onSilence: Mock<() => void>;
+  let heartbeat: Heartbeat;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    heardAt = performance.now();
+    ping = vi.fn<(id: number) => void>();
+    onSilence = vi.fn<() => void>();
+    heartbeat = new Heartbeat({ intervalMs: 1000, lastHeardAt: () => heardAt, ping, onSilence });
+  });
+
+  afterEach(() => {
+    heartbeat.stop();
+    vi.useRealTimers();
+  });
+
+  const hear = () => (heardAt = performance.now());
+
+  it('pings every interval with rising ids', () => {
+    for (let second = 0; second < 3; second++) {
+      vi.advanceTimersByTime(1000);
+      hear();
+    }
+    expect(ping.mock.calls).toEqual([[1], [2], [3]]);
+  });
+
+  // Fake timers run a 0 ms timeout set during a tick 1 ms later: the drain costs 1 ms here.
+  it('reports a silent gateway after 2.5 s and one drain of the task queue, not before', () => {
+    expect(SILENCE_LIMIT_MS).toBe(2500);
+    vi.advanceTimersByTime(2500);
+    expect(onSilence).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(onSilence).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(10_000);
+    expect(onSilence).toHaveBeenCalledTimes(1);
+    expect(ping).toHaveBeenCalledTimes(2);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('counts silence from the last thing heard', () => {
+    vi.advanceTimersByTime(2000);
+    hear();
+    vi.advanceTimersByTime(2500);
+    expect(onSilence).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(onSilence).toHaveBeenCalledTimes(1);
+  });
+
+  it('lets messages queued behind a late timer arrive before deciding', () => {
+    // The main thread was busy across the deadline: the check due at 2.5 s runs first, and a
+    // ping that arrived meanwhile is delivered right after it, in the same tick.
+    vi.advanceTimersByTime(1600);
+    setTimeout(hear, 900);
+    vi.advanceTimersByTime(901);
+    expect(onSilence).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(2499);
+    expect(onSilence).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(onSilence).toHaveBeenCalledTimes(1);
+  });
+
+  it('stop() clears every timer', () => {
+    heartbeat.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(10_000);
+    expect(ping).not.toHaveBeenCalled();
+    expect(onSilence).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,568 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AthosRoleplayError } from '../../../src/errors/AthosRoleplayError.ts';
+import {
+  downlinkFrame,
+  fakeTransport,
+  flush,
+  LIVE,
+  liveTransport,
+  REDEMPTION,
+  RESUMED,
+} from './fakeGateway.ts';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
+
+describe('connect()', () => {
+  it('opens the URL as given, sends the ticket in the first message only, and resolves on live', async () => {
+    const fake = fakeTransport();
+    const connected = fake.transport.connect(new AbortController().signal);
+    const socket = fake.last();
+    expect(socket.url).toBe(REDEMPTION.connectionUrl);
+    expect(socket.url).not.toContain('tkt_secret');
+    expect(socket.binaryType).toBe('arraybuffer');
+    expect(socket.sent).toEqual([]);
+    socket.accept();
+    await flush();
+    expect(socket.messages()).toEqual([{ type: 'auth', ticket: 'tkt_secret', protocol: 1 }]);
+    socket.receive({ type: 'ping', id: 1 });
+    socket.receive(LIVE);
+    await expect(connected).resolves.toBeUndefined();
+    expect(fake.log).toEqual([]);
+    fake.transport.close();
+  });
+
+  it.each(['http://127.0.0.1:8787/v1/voice', 'ws://gateway.example.com/v1/voice', 'ws://10.0.0.2/v1/voice', 'not a url'])(
+    'refuses %s before opening any socket',
+    async (connectionUrl) => {
+      const fake = fakeTransport({ ...REDEMPTION, connectionUrl });
+      const error = await fake.transport.connect(new AbortController().signal).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(AthosRoleplayError);
+      expect(error).toMatchObject({ code: 'INTERNAL_ERROR', phase: 'connect', retryable: false });
+      expect((error as Error).message).toContain('wss:');
+      expect(fake.sockets).toEqual([]);
+    },
+  );
+
+  it.each(['wss://voice.useathos.ai/v1/voice', 'ws://localhost:8787/v1/voice', 'ws://[::1]:8787/v1/voice'])(
+    'accepts %s',
+    async (connectionUrl) => {
+      const fake = fakeTransport({ ...REDEMPTION, connectionUrl });
+      const connected = fake.transport.connect(new AbortController().signal);
+      fake.last().accept();
+      await flush();
+      fake.last().receive(LIVE);
+      await connected;
+      expect(fake.last().url).toBe(connectionUrl);
+      fake.transport.close();
+    },
+  );
+
+  it('gives up with SERVICE_UNAVAILABLE when the socket does not open within 10 s', async () => {
+    const fake = fakeTransport();
+    const connected = fake.transport.connect(new AbortController().signal);
+    const outcome = connected.catch((error: unknown) => error);
+    vi.advanceTimersByTime(9_999);
+    await flush();
+    expect(fake.last().closedByClient).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(await outcome).toMatchObject({ code: 'SERVICE_UNAVAILABLE', phase: 'connect' });
+    expect(fake.last().closedByClient).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('gives up with SERVICE_UNAVAILABLE when live does not come within 10 s of auth', async () => {
+    const fake = fakeTransport();
+    const outcome = fake.transport.connect(new AbortController().signal).catch((error: unknown) => error);
+    vi.advanceTimersByTime(9_000);
+    fake.last().accept();
+    await flush();
+    fake.last().receive('{"type":"live"}');
+    vi.advanceTimersByTime(9_999);
+    await flush();
+    expect(fake.last().closedByClient).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(await outcome).toMatchObject({ code: 'SERVICE_UNAVAILABLE', phase: 'connect' });
+    expect(fake.last().closedByClient).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it.each([
+    [1000, 'INTERNAL_ERROR'],
+    [1001, 'SERVICE_UNAVAILABLE'],
+    [1006, 'SERVICE_UNAVAILABLE'],
+    [1011, 'INTERNAL_ERROR'],
+    [4001, 'INVALID_TOKEN'],
+    [4002, 'TOKEN_EXPIRED'],
+    [4400, 'INTERNAL_ERROR'],
+    [4403, 'TENANT_INACTIVE'],
+    [4408, 'INTERNAL_ERROR'],
+    [4429, 'TENANT_QUOTA_EXCEEDED'],
+    [4503, 'SERVICE_UNAVAILABLE'],
+    [4777, 'INTERNAL_ERROR'],
+  ])('fails on close %i before live with %s, keeping the close code and reason', async (closeCode, code) => {
+    const fake = fakeTransport();
+    const outcome = fake.transport.connect(new AbortController().signal).catch((error: unknown) => error);
+    fake.last().accept();
+    await flush();
+    fake.last().drop(closeCode, 'why not');
+    expect(await outcome).toMatchObject({ code, phase: 'connect', closeCode, closeReason: 'why not' });
+    expect(fake.sockets).toHaveLength(1);
+    expect(fake.log).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('fails when the socket never opens (connection refused)', async () => {
+    const fake = fakeTransport();
+    const outcome = fake.transport.connect(new AbortController().signal).catch((error: unknown) => error);
+    fake.last().drop(1006);
+    expect(await outcome).toMatchObject({ code: 'SERVICE_UNAVAILABLE', phase: 'connect', closeCode: 1006 });
+  });
+
+  it('honours the abort signal: closes the socket and rejects with its reason', async () => {
+    const fake = fakeTransport();
+    const controller = new AbortController();
+    const outcome = fake.transport.connect(controller.signal).catch((error: unknown) => error);
+    fake.last().accept();
+    await flush();
+    const reason = new Error('cancelled');
+    controller.abort(reason);
+    expect(await outcome).toBe(reason);
+    expect(fake.last().closedByClient).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+    fake.last().receive(LIVE);
+    expect(fake.log).toEqual([]);
+  });
+
+  it('rejects at once with an already aborted signal', async () => {
+    const fake = fakeTransport();
+    const reason = new Error('too late');
+    await expect(fake.transport.connect(AbortSignal.abort(reason))).rejects.toBe(reason);
+    expect(fake.sockets).toEqual([]);
+  });
+});
+
+describe('a live call', () => {
+  it('delivers each downlink frame once, in order, without copying it', async () => {
+    const fake = await liveTransport();
+    const first = downlinkFrame(1);
+    fake.last().receive(first);
+    fake.last().receive(downlinkFrame(2));
+    fake.last().receive(downlinkFrame(2));
+    fake.last().receive(downlinkFrame(1));
+    fake.last().receive(downlinkFrame(5));
+    const pcm = fake.log.map(([, payload]) => payload as Int16Array);
+    expect(fake.names()).toEqual(['audio', 'audio', 'audio']);
+    expect(pcm.map((samples) => samples[0])).toEqual([1, 2, 5]);
+    expect(pcm[0]?.buffer).toBe(first);
+    expect(pcm[0]).toHaveLength(320);
+    fake.transport.close();
+  });
+
+  it('ignores malformed and unknown input, logging it under debug, without throwing', async () => {
+    const fake = await liveTransport();
+    const socket = fake.last();
+    const inputs = [
+      '{oops',
+      '[]',
+      '{"type":42}',
+      '{"type":"teleport"}',
+      '{"type":"ping"}',
+      JSON.stringify(LIVE),
+      JSON.stringify(RESUMED),
+      '{"type":"warning","code":"BAD_AUDIO_FRAME","message":"odd length"}',
+      new ArrayBuffer(0),
+      new ArrayBuffer(3),
+      new ArrayBuffer(4),
+      new ArrayBuffer(7),
+    ];
+    for (const input of inputs) expect(() => socket.receive(input)).not.toThrow();
+    expect(fake.log).toEqual([]);
+    expect(fake.logger.debug).toHaveBeenCalledTimes(inputs.length);
+    const printed = JSON.stringify(fake.logger.debug.mock.calls);
+    expect(printed).not.toContain('rst_secret');
+    socket.receive(downlinkFrame(1));
+    expect(fake.names()).toEqual(['audio']);
+    fake.transport.close();
+  });
+
+  it('reports clear', async () => {
+    const fake = await liveTransport();
+    fake.last().receive({ type: 'clear', seq: 12 });
+    expect(fake.names()).toEqual(['clear']);
+    fake.transport.close();
+  });
+
+  it("answers the gateway's pings and pings every heartbeatMs with the last seq received", async () => {
+    const fake = await liveTransport();
+    const socket = fake.last();
+    socket.receive({ type: 'ping', id: 77 });
+    socket.receive(downlinkFrame(41));
+    vi.advanceTimersByTime(1000);
+    socket.receive(downlinkFrame(42));
+    vi.advanceTimersByTime(1000);
+    expect(socket.messages().slice(1)).toEqual([
+      { type: 'pong', id: 77 },
+      { type: 'ping', id: 1, ack: 41 },
+      { type: 'ping', id: 2, ack: 42 },
+    ]);
+    fake.transport.close();
+  });
+
+  it('sends captured audio while live', async () => {
+    const fake = await liveTransport();
+    const frame = new ArrayBuffer(640);
+    fake.transport.sendAudio(frame);
+    expect(fake.last().audio()).toEqual([frame]);
+    fake.transport.close();
+  });
+
+  it('reports ended with the summary, then nothing more', async () => {
+    const fake = await liveTransport();
+    const socket = fake.last();
+    socket.receive({ type: 'ended', reason: 'max_duration', callId: 'athos_call_1', durationSec: 7200 });
+    socket.receive(downlinkFrame(1));
+    socket.receive({ type: 'clear' });
+    socket.drop(1000);
+    fake.window.dispatchEvent(new Event('online'));
+    vi.advanceTimersByTime(60_000);
+    expect(fake.log).toEqual([['end', { reason: 'max_duration', durationSec: 7200 }]]);
+    expect(socket.closedByClient).toBe(true);
+    expect(fake.sockets).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('treats a normal close without ended as the end of the call', async () => {
+    const fake = await liveTransport();
+    fake.last().drop(1000);
+    expect(fake.log).toEqual([['end', { reason: 'unknown', durationSec: undefined }]]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it.each([
+    [1011, 'INTERNAL_ERROR'],
+    [4001, 'INVALID_TOKEN'],
+    [4003, 'NETWORK_LOST'],
+    [4400, 'INTERNAL_ERROR'],
+    [4403, 'TENANT_INACTIVE'],
+    [4409, 'INTERNAL_ERROR'],
+    [4429, 'TENANT_QUOTA_EXCEEDED'],
+    [4321, 'INTERNAL_ERROR'],
+  ])('ends on close %i with a %s error of phase call', async (closeCode, code) => {
+    const fake = await liveTransport();
+    fake.last().drop(closeCode, 'because');
+    expect(fake.names()).toEqual(['fatal']);
+    expect(fake.log[0]?.[1]).toMatchObject({ code, phase: 'call', closeCode, closeReason: 'because' });
+    expect(fake.sockets).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it.each([1001, 1005, 1006, 4503])('treats close %i as a drop and resumes at once', async (closeCode) => {
+    const fake = await liveTransport();
+    fake.last().drop(closeCode);
+    expect(fake.names()).toEqual(['drop']);
+    expect(fake.sockets).toHaveLength(2);
+    fake.transport.close();
+  });
+});
+
+describe('dead link detection', () => {
+  it('drops a link that carries nothing for 2.5 s, well within 3 s', async () => {
+    const fake = await liveTransport();
+    const stalled = fake.last();
+    vi.advanceTimersByTime(2_500);
+    expect(fake.names()).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(fake.names()).toEqual(['drop']);
+    expect(stalled.closedByClient).toBe(true);
+    expect(fake.sockets).toHaveLength(2);
+    fake.transport.close();
+  });
+
+  it('any traffic keeps the link alive, a busy main thread included', async () => {
+    const fake = await liveTransport();
+    for (let i = 0; i < 10; i++) {
+      vi.advanceTimersByTime(2_000);
+      fake.last().receive({ type: 'pong', id: i });
+    }
+    // Busy across the deadline: the gateway's ping is delivered right after the late check.
+    vi.advanceTimersByTime(1_000);
+    setTimeout(() => fake.last().receive({ type: 'ping', id: 9 }), 1_500);
+    vi.advanceTimersByTime(1_501);
+    expect(fake.names()).toEqual([]);
+    fake.transport.close();
+  });
+});
+
+describe('resuming after a drop', () => {
+  it('resumes the same call with the resume token and the last seq, and nothing plays twice', async () => {
+    const fake = await liveTransport();
+    fake.last().receive(downlinkFrame(1));
+    fake.last().receive(downlinkFrame(2));
+    fake.last().drop(1006);
+    const attempt = fake.last();
+    expect(attempt.url).toBe(REDEMPTION.connectionUrl);
+    attempt.accept();
+    await flush();
+    expect(attempt.messages()).toEqual([{ type: 'resume', resumeToken: 'rst_secret', lastSeq: 2 }]);
+    attempt.receive(RESUMED);
+    await flush();
+    for (const seq of [2, 3, 4]) attempt.receive(downlinkFrame(seq));
+    expect(fake.names()).toEqual(['audio', 'audio', 'drop', 'recover', 'audio', 'audio']);
+    const seqs = fake.log.filter(([name]) => name === 'audio').map(([, pcm]) => (pcm as Int16Array)[0]);
+    expect(seqs).toEqual([1, 2, 3, 4]);
+    vi.advanceTimersByTime(1000);
+    expect(attempt.messages().at(-1)).toEqual({ type: 'ping', id: 1, ack: 4 });
+    fake.transport.close();
+  });
+
+  it('never sends audio captured while the link is down, and sends again once back', async () => {
+    const fake = await liveTransport();
+    const first = fake.last();
+    first.drop(1006);
+    fake.transport.sendAudio(new ArrayBuffer(640));
+    const attempt = fake.last();
+    attempt.accept();
+    await flush();
+    fake.transport.sendAudio(new ArrayBuffer(640));
+    attempt.receive(RESUMED);
+    await flush();
+    const fresh = new ArrayBuffer(640);
+    fake.transport.sendAudio(fresh);
+    expect(first.audio()).toEqual([]);
+    expect(attempt.audio()).toEqual([fresh]);
+    fake.transport.close();
+  });
+
+  /** Drops the live link while the network is down, and returns when each attempt started (ms after the drop). */
+  async function attemptTimesWhileDown(forMs: number): Promise<number[]> {
+    const fake = await liveTransport();
+    fake.network.down = true;
+    const droppedAt = performance.now();
+    fake.last().drop(1006);
+    await vi.advanceTimersByTimeAsync(forMs);
+    expect(fake.names()).toEqual(['drop']);
+    fake.transport.close();
+    expect(vi.getTimerCount()).toBe(0);
+    return fake.sockets.slice(1).map((socket) => socket.createdAt - droppedAt);
+  }
+
+  const gaps = (times: number[]) => times.slice(1).map((time, index) => time - (times[index] as number));
+
+  it('tries at once, then backs off exponentially, capped at 2 s', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.999);
+    const times = await attemptTimesWhileDown(12_000);
+    expect(times[0]).toBe(0);
+    // 250·2^n ms stretched by the largest jitter (×1.999), capped at 2 s.
+    expect(gaps(times)).toEqual([500, 1000, 1999, 2000, 2000, 2000, 2000]);
+  });
+
+  it('spreads the delays with jitter of ×1 to ×2', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    expect(gaps(await attemptTimesWhileDown(6_000))).toEqual([250, 500, 1000, 2000, 2000]);
+  });
+
+  it('keeps trying without limit, never more than 2 s apart', async () => {
+    const times = await attemptTimesWhileDown(60_000);
+    expect(times.length).toBeGreaterThanOrEqual(30);
+    expect(Math.max(...gaps(times))).toBeLessThanOrEqual(2_000);
+  });
+
+  it('gives one attempt 5 s, then tries again', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const fake = await liveTransport();
+    fake.last().drop(1006);
+    const slow = fake.last();
+    vi.advanceTimersByTime(4_999);
+    await flush();
+    expect(slow.closedByClient).toBe(false);
+    vi.advanceTimersByTime(1);
+    await flush();
+    expect(slow.closedByClient).toBe(true);
+    vi.advanceTimersByTime(250);
+    await flush();
+    expect(fake.sockets).toHaveLength(3);
+    fake.transport.close();
+  });
+
+  it('ends with NETWORK_LOST when the gateway refuses to resume (4003)', async () => {
+    const fake = await liveTransport();
+    fake.last().drop(1006);
+    fake.last().accept();
+    await flush();
+    fake.last().drop(4003, 'resume window passed');
+    await flush();
+    expect(fake.names()).toEqual(['drop', 'fatal']);
+    expect(fake.log[1]?.[1]).toMatchObject({ code: 'NETWORK_LOST', phase: 'call', closeCode: 4003 });
+    vi.advanceTimersByTime(30_000);
+    await flush();
+    expect(fake.sockets).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('close() aborts the attempt in flight and stops resuming', async () => {
+    const fake = await liveTransport();
+    fake.last().drop(1006);
+    const inFlight = fake.last();
+    inFlight.accept();
+    await flush();
+    fake.transport.close();
+    expect(inFlight.closedByClient).toBe(true);
+    inFlight.receive(RESUMED);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(fake.sockets).toHaveLength(2);
+    expect(fake.names()).toEqual(['drop']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("the browser's online event starts an attempt at once; offline changes nothing", async () => {
+    const fake = await liveTransport();
+    fake.window.dispatchEvent(new Event('offline'));
+    vi.advanceTimersByTime(1_000);
+    fake.last().receive({ type: 'ping', id: 1 });
+    expect(fake.names()).toEqual([]);
+    fake.window.dispatchEvent(new Event('online'));
+    expect(fake.sockets).toHaveLength(1);
+
+    fake.last().drop(1006);
+    fake.last().drop(1006);
+    await flush();
+    expect(fake.sockets).toHaveLength(2);
+    fake.window.dispatchEvent(new Event('online'));
+    expect(fake.sockets).toHaveLength(3);
+    fake.last().accept();
+    await flush();
+    fake.last().receive(RESUMED);
+    await flush();
+    expect(fake.names()).toEqual(['drop', 'recover']);
+    fake.transport.close();
+    expect(vi.getTimerCount()).toBe(0);
+    fake.window.dispatchEvent(new Event('online'));
+    expect(fake.sockets).toHaveLength(3);
+  });
+
+  it('online abandons an attempt held up on a socket opened while offline', async () => {
+    const fake = await liveTransport();
+    fake.last().drop(1006);
+    const held = fake.last();
+    vi.advanceTimersByTime(3_000);
+    fake.window.dispatchEvent(new Event('online'));
+    expect(fake.sockets).toHaveLength(3);
+    await flush();
+    expect(held.closedByClient).toBe(true);
+    fake.last().accept();
+    await flush();
+    fake.last().receive(RESUMED);
+    await flush();
+    expect(fake.names()).toEqual(['drop', 'recover']);
+    fake.transport.close();
+  });
+
+  it('ignores 4409 on a socket it already replaced', async () => {
+    const fake = await liveTransport();
+    const old = fake.last();
+    vi.advanceTimersByTime(2_501);
+    expect(fake.names()).toEqual(['drop']);
+    fake.last().accept();
+    await flush();
+    fake.last().receive(RESUMED);
+    await flush();
+    old.drop(4409, 'replaced');
+    expect(fake.names()).toEqual(['drop', 'recover']);
+    fake.transport.close();
+  });
+
+  it('a resumed socket that drops again is resumed again', async () => {
+    const fake = await liveTransport();
+    fake.last().drop(1006);
+    fake.last().accept();
+    await flush();
+    fake.last().receive(RESUMED);
+    await flush();
+    fake.last().drop(1001);
+    expect(fake.names()).toEqual(['drop', 'recover', 'drop']);
+    expect(fake.sockets).toHaveLength(3);
+    fake.transport.close();
+  });
+});
+
+describe('leave()', () => {
+  it("says bye and resolves with the gateway's summary, with no event", async () => {
+    const fake = await liveTransport();
+    const left = fake.transport.leave();
+    expect(fake.last().messages().at(-1)).toEqual({ type: 'bye' });
+    fake.last().receive(downlinkFrame(1));
+    fake.last().receive({ type: 'ended', reason: 'client', callId: 'athos_call_1', durationSec: 12 });
+    await expect(left).resolves.toEqual({ reason: 'client', durationSec: 12 });
+    expect(fake.transport.leave()).toBe(left);
+    expect(fake.last().closedByClient).toBe(true);
+    expect(fake.log).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('resolves undefined after 1 s without an answer', async () => {
+    const fake = await liveTransport();
+    let summary: unknown = 'pending';
+    void fake.transport.leave().then((value) => (summary = value));
+    vi.advanceTimersByTime(999);
+    await flush();
+    expect(summary).toBe('pending');
+    vi.advanceTimersByTime(1);
+    await flush();
+    expect(summary).toBeUndefined();
+    expect(fake.last().closedByClient).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('resolves undefined when the gateway just closes', async () => {
+    const fake = await liveTransport();
+    const left = fake.transport.leave();
+    fake.last().drop(1000);
+    await expect(left).resolves.toBeUndefined();
+    expect(fake.log).toEqual([]);
+  });
+
+  it('while the link is down, stops resuming and resolves undefined', async () => {
+    const fake = await liveTransport();
+    fake.last().drop(1006);
+    const attempt = fake.last();
+    await expect(fake.transport.leave()).resolves.toBeUndefined();
+    expect(attempt.closedByClient).toBe(true);
+    expect(attempt.sent).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('close() during leave() settles it at once', async () => {
+    const fake = await liveTransport();
+    const left = fake.transport.leave();
+    fake.transport.close();
+    await expect(left).resolves.toBeUndefined();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('close()', () => {
+  it('is immediate and idempotent, and nothing is reported afterwards', async () => {
+    const fake = await liveTransport();
+    const socket = fake.last();
+    fake.transport.close();
+    fake.transport.close();
+    expect(socket.closedByClient).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+    socket.receive(downlinkFrame(1));
+    socket.receive({ type: 'ended', reason: 'client' });
+    socket.drop(1006);
+    fake.transport.retryNow();
+    fake.transport.sendAudio(new ArrayBuffer(640));
+    vi.advanceTimersByTime(60_000);
+    expect(fake.log).toEqual([]);
+    expect(fake.sockets).toHaveLength(1);
+    expect(socket.audio()).toEqual([]);
+  });
+});
