@@ -1,4 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test';
+// The demo page's backend (plain JavaScript), answering the page's /demo-api requests.
+import { createDemoApi } from '../demo/backend.js';
 // The local Athos server is plain JavaScript; it runs inside each Playwright worker.
 import { startAthosServer } from '../server/index.js';
 
@@ -18,7 +20,7 @@ export interface AthosServerHandle {
 
 const API_KEY = 'ath_test_e2e';
 
-export const test = base.extend<{ athosPage: Page }, { athos: AthosServerHandle }>({
+export const test = base.extend<{ athosPage: Page; demoPage: Page }, { athos: AthosServerHandle }>({
   athos: [
     async ({}, use) => {
       const server = await startAthosServer({ port: 0, apiKey: API_KEY, faults: true });
@@ -59,6 +61,23 @@ export const test = base.extend<{ athosPage: Page }, { athos: AthosServerHandle 
     await use(page);
     // Leave no call running into the next test.
     await page.evaluate(() => (window as any).harness.session?.disconnect());
+  },
+  /**
+   * The demo page (`/demo/`) with its backend: the page's `/demo-api` requests are answered by
+   * demo/backend.js against this worker's server, as `npm start` answers them.
+   */
+  demoPage: async ({ page, athos }, use) => {
+    await athos.fault('reset');
+    const demoApi = createDemoApi({ athosUrl: athos.url, apiKey: API_KEY, faults: true });
+    await page.route('**/demo-api/**', async (route) => {
+      const request = route.request();
+      const path = new URL(request.url()).pathname.slice('/demo-api'.length);
+      const { status, body } = await demoApi({ method: request.method(), path });
+      await route.fulfill({ status, json: body });
+    });
+    await page.goto('/demo/');
+    await page.locator('body[data-ready="true"]').waitFor();
+    await use(page);
   },
 });
 
@@ -121,4 +140,54 @@ export function audioElementPeak(page: Page, ms = 1500): Promise<number> {
     await context.close();
     return peak;
   }, ms);
+}
+
+/**
+ * Records every microphone track, AudioContext and WebSocket the page creates, for
+ * {@link leftovers}. Call it before the page loads.
+ */
+export async function installLeakProbe(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const probe = { tracks: [] as MediaStreamTrack[], contexts: [] as AudioContext[], sockets: [] as WebSocket[] };
+    Object.assign(window, { leakProbe: probe });
+    const media = navigator.mediaDevices;
+    if (media) {
+      const getUserMedia = media.getUserMedia.bind(media);
+      media.getUserMedia = async (constraints) => {
+        const stream = await getUserMedia(constraints);
+        probe.tracks.push(...stream.getTracks());
+        return stream;
+      };
+    }
+    window.AudioContext = class extends window.AudioContext {
+      constructor(options?: AudioContextOptions) {
+        super(options);
+        probe.contexts.push(this);
+      }
+    };
+    window.WebSocket = class extends window.WebSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        probe.sockets.push(this);
+      }
+    };
+  });
+}
+
+/**
+ * What the page still holds of everything recorded by {@link installLeakProbe}: live
+ * microphone tracks, AudioContexts not closed, WebSockets not closed, and `<audio>` elements.
+ */
+export function leftovers(page: Page): Promise<Record<'liveTracks' | 'openContexts' | 'openSockets' | 'audioElements', number>> {
+  return page.evaluate(() => {
+    const probe = (window as any).leakProbe as { tracks: MediaStreamTrack[]; contexts: AudioContext[]; sockets: WebSocket[] };
+    return {
+      liveTracks: probe.tracks.filter((track) => track.readyState === 'live').length,
+      openContexts: probe.contexts.filter((context) => context.state !== 'closed').length,
+      // The page server's own socket (Vite's hot reload) is not the SDK's.
+      openSockets: probe.sockets.filter((socket) => socket.readyState !== WebSocket.CLOSED && new URL(socket.url).host !== location.host)
+        .length,
+      audioElements: document.querySelectorAll('audio').length,
+    };
+  });
 }

@@ -1,13 +1,222 @@
+import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
+import { toAthosError } from '../errors/toAthosError.ts';
 import type { PartContext } from '../session/SessionParts.ts';
+import { loadWorklet } from './loadWorklet.ts';
 import type { MicrophoneInput, MicrophoneInputEvents } from './MicrophoneInput.ts';
+import { audioInputs, mediaDevicesOf, requestMicrophone, stopTracks } from './mediaDevices.ts';
+import { CAPTURE_PROCESSOR, type CaptureCommand, type CaptureMessage, type ProcessorOptions } from './worklet/protocol.ts';
 
-/** Placeholder; implemented in the media issue. */
+/** The acquired microphone that currently feeds the capture worklet. */
+interface MicrophoneSource {
+  stream: MediaStream;
+  node: MediaStreamAudioSourceNode;
+  /** Removes the listeners on the stream's track; aborted once its loss was handled. */
+  listeners: AbortController;
+}
+
+/**
+ * The microphone through Web Audio: `getUserMedia` with voice processing, an AudioContext at the
+ * device's default rate, and the SDK's capture worklet, which resamples to 16 kHz, cuts 20 ms
+ * frames of 16-bit PCM and detects voice activity off the main thread.
+ *
+ * Switching devices (on request, or when the active one is lost) acquires the new microphone
+ * first and then swaps the source node feeding the same worklet, so frames keep flowing.
+ */
 export class WebAudioMicrophoneInput implements MicrophoneInput {
-  constructor(_events: MicrophoneInputEvents, _context: PartContext) {}
-  async start(_signal: AbortSignal): Promise<void> {
-    throw new Error('not implemented yet');
+  readonly #events: MicrophoneInputEvents;
+  readonly #context: PartContext;
+  /** Removes the `devicechange` listener. */
+  readonly #listeners = new AbortController();
+  #audioContext: AudioContext | undefined;
+  #worklet: AudioWorkletNode | undefined;
+  #source: MicrophoneSource | undefined;
+  /** Device switches run one after the other. */
+  #switching: Promise<void> = Promise.resolve();
+  #stopped = false;
+  #muted = false;
+  #speaking = false;
+
+  /**
+   * @param events - where frames, voice-activity changes and mid-call errors go.
+   * @param context - the browser seam, the logger and the `workletUrl` option.
+   */
+  constructor(events: MicrophoneInputEvents, context: PartContext) {
+    this.#events = events;
+    this.#context = context;
   }
-  async setDevice(_deviceId: string): Promise<void> {}
-  setMuted(_muted: boolean): void {}
-  stop(): void {}
+
+  /**
+   * Acquires the default microphone and starts capturing. When `signal` aborts (even while the
+   * permission prompt is open) it rejects at once with the signal's reason and releases
+   * everything, including a microphone granted afterwards.
+   */
+  async start(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    const stop = () => this.stop();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      await Promise.race([this.#open(), rejectOnAbort(signal)]);
+    } catch (error) {
+      this.stop();
+      throw signal.aborted ? signal.reason : toAthosError(error, 'media', []);
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
+  }
+
+  /**
+   * Switches to the microphone `deviceId` (from `listMicrophones()`). Rejects with
+   * `INVALID_REQUEST` for an unknown id, or with the mapped `getUserMedia` error; either way the
+   * current microphone stays in use.
+   */
+  async setDevice(deviceId: string): Promise<void> {
+    const inputs = await audioInputs(this.#context.env);
+    if (!inputs.some((input) => input.deviceId === deviceId)) {
+      throw new AthosRoleplayError(
+        'INVALID_REQUEST',
+        `There is no microphone with deviceId "${deviceId}"; pick one from listMicrophones().`,
+        { phase: 'media' },
+      );
+    }
+    await this.#switchTo(deviceId);
+  }
+
+  /** While muted the worklet neither emits frames nor detects voice; reports not speaking. */
+  setMuted(muted: boolean): void {
+    this.#muted = muted;
+    const command: CaptureCommand = { muted };
+    this.#worklet?.port.postMessage(command);
+    if (muted) this.#setSpeaking(false);
+  }
+
+  /** Stops every track, closes the AudioContext, removes every listener. Idempotent. */
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#listeners.abort();
+    if (this.#source) release(this.#source);
+    if (this.#worklet) {
+      this.#worklet.port.onmessage = null;
+      this.#worklet.port.close();
+      this.#worklet.disconnect();
+    }
+    this.#audioContext?.close().catch(() => undefined);
+  }
+
+  async #open(): Promise<void> {
+    const stream = await this.#acquire();
+    if (!stream) return;
+    try {
+      const { env } = this.#context;
+      // Created only now: a page that captures the microphone may start audio without a click.
+      const audioContext = (this.#audioContext = new env.AudioContext());
+      await loadWorklet(audioContext, this.#context);
+      if (this.#stopped) return;
+      const processorOptions: ProcessorOptions = { sampleRate: audioContext.sampleRate };
+      const worklet = (this.#worklet = new env.AudioWorkletNode(audioContext, CAPTURE_PROCESSOR, {
+        numberOfInputs: 1,
+        numberOfOutputs: 0,
+        channelCount: 1,
+        channelCountMode: 'explicit',
+        processorOptions,
+      }));
+      worklet.port.onmessage = ({ data }: MessageEvent<CaptureMessage>) => this.#receive(data);
+      this.#attach(stream);
+      const { signal } = this.#listeners;
+      mediaDevicesOf(env).addEventListener('devicechange', () => void this.#checkDevice(), { signal });
+      audioContext.addEventListener('statechange', () => this.#keepRunning(), { signal });
+      this.#keepRunning();
+    } finally {
+      if (this.#source?.stream !== stream) stopTracks(stream);
+    }
+  }
+
+  /** Asks for a microphone; resolves `undefined` (having released it) if stopped meanwhile. */
+  async #acquire(deviceId?: string): Promise<MediaStream | undefined> {
+    const stream = await requestMicrophone(this.#context.env, deviceId);
+    if (!this.#stopped) return stream;
+    stopTracks(stream);
+    return undefined;
+  }
+
+  /** Feeds the worklet from `stream` instead of the current microphone, which is released. */
+  #attach(stream: MediaStream): void {
+    const node = this.#audioContext!.createMediaStreamSource(stream);
+    node.connect(this.#worklet!);
+    const previous = this.#source;
+    const source: MicrophoneSource = { stream, node, listeners: new AbortController() };
+    this.#source = source;
+    for (const track of stream.getAudioTracks()) {
+      track.addEventListener('ended', () => this.#onDeviceLost(source), { signal: source.listeners.signal });
+    }
+    if (previous) release(previous);
+  }
+
+  #switchTo(deviceId?: string): Promise<void> {
+    const switched = this.#switching.then(async () => {
+      if (!this.#worklet) {
+        throw new AthosRoleplayError('INVALID_REQUEST', 'The microphone has not started yet.', { phase: 'media' });
+      }
+      const stream = await this.#acquire(deviceId);
+      if (stream) this.#attach(stream);
+    });
+    this.#switching = switched.catch(() => undefined);
+    return switched;
+  }
+
+  /** On `devicechange`: whether the active microphone is still listed. */
+  async #checkDevice(): Promise<void> {
+    const source = this.#source;
+    const deviceId = source?.stream.getAudioTracks()[0]?.getSettings().deviceId;
+    if (!source || deviceId === undefined) return;
+    const inputs = await audioInputs(this.#context.env).catch(() => undefined);
+    if (inputs && !inputs.some((input) => input.deviceId === deviceId)) this.#onDeviceLost(source);
+  }
+
+  /** Reports the loss once, then falls back to the default microphone if there is one. */
+  #onDeviceLost(source: MicrophoneSource): void {
+    if (source !== this.#source || source.listeners.signal.aborted || this.#stopped) return;
+    source.listeners.abort();
+    this.#events.onError(
+      new AthosRoleplayError(
+        'MIC_DEVICE_DISCONNECTED',
+        'The microphone was disconnected; switching to the default microphone if there is one.',
+        { phase: 'media' },
+      ),
+    );
+    this.#switchTo().catch((error: unknown) => {
+      this.#context.logger.warn('No microphone to fall back to; the call goes on without one.', error);
+    });
+  }
+
+  /** Restarts the AudioContext when the browser suspended or interrupted it. */
+  #keepRunning(): void {
+    const audioContext = this.#audioContext;
+    if (this.#stopped || !audioContext || audioContext.state === 'running' || audioContext.state === 'closed') return;
+    audioContext.resume().catch((error: unknown) => this.#context.logger.warn('The capture AudioContext did not resume.', error));
+  }
+
+  #receive(message: CaptureMessage): void {
+    if (this.#muted) return;
+    if (message instanceof ArrayBuffer) this.#events.onFrame(message);
+    else this.#setSpeaking(message.speaking);
+  }
+
+  #setSpeaking(speaking: boolean): void {
+    if (speaking === this.#speaking) return;
+    this.#speaking = speaking;
+    this.#events.onSpeakingChange(speaking);
+  }
+}
+
+function release(source: MicrophoneSource): void {
+  source.listeners.abort();
+  source.node.disconnect();
+  stopTracks(source.stream);
+}
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }

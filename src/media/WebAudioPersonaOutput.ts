@@ -1,12 +1,217 @@
+import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import type { PartContext } from '../session/SessionParts.ts';
+import { loadWorklet } from './loadWorklet.ts';
+import { stopTracks } from './mediaDevices.ts';
+import { PeerConnectionLoopback } from './PeerConnectionLoopback.ts';
 import type { PersonaOutput, PersonaOutputEvents } from './PersonaOutput.ts';
+import { PLAYBACK_PROCESSOR, type PlaybackCommand, type PlaybackMessage, type ProcessorOptions } from './worklet/protocol.ts';
 
-/** Placeholder; implemented in the media issue. */
+/** How long a suspended AudioContext may take to resume before playback counts as blocked. */
+const RESUME_TIMEOUT_MS = 1_000;
+
+/**
+ * Plays the persona: frames go to the SDK's playback worklet (jitter buffer, resampling to the
+ * context's rate, speaking detection on what is played), then through a local peer-connection
+ * loopback, so the browser's echo canceller knows the sound, into a hidden `<audio>` element
+ * that the SDK appends to the page and removes at the end.
+ *
+ * When the browser refuses to play, it reports `AUDIO_PLAYBACK_BLOCKED` once per episode and
+ * drops the audio that arrives until {@link WebAudioPersonaOutput.resume} succeeds.
+ */
 export class WebAudioPersonaOutput implements PersonaOutput {
-  constructor(_events: PersonaOutputEvents, _context: PartContext) {}
-  async start(): Promise<void> {}
-  push(_pcm: Int16Array): void {}
-  clear(): void {}
-  async resume(): Promise<void> {}
-  stop(): void {}
+  readonly #events: PersonaOutputEvents;
+  readonly #context: PartContext;
+  /** Removes the listeners on the AudioContext and the element. */
+  readonly #listeners = new AbortController();
+  #audioContext: AudioContext | undefined;
+  #worklet: AudioWorkletNode | undefined;
+  #destination: MediaStreamAudioDestinationNode | undefined;
+  #loopback: PeerConnectionLoopback | undefined;
+  #element: HTMLAudioElement | undefined;
+  #stopped = false;
+  #blocked = false;
+  #speaking = false;
+  /** `clear()` calls so far; the worklet echoes its count, so reports older than a clear are ignored. */
+  #clears = 0;
+
+  /**
+   * @param events - where speaking changes and playback problems go.
+   * @param context - the browser seam, the logger and the `workletUrl` option.
+   */
+  constructor(events: PersonaOutputEvents, context: PartContext) {
+    this.#events = events;
+    this.#context = context;
+  }
+
+  /**
+   * Builds the playback path, appends the `<audio>` element and starts playing. Resolves even
+   * when autoplay is blocked (after reporting it); rejects only if the audio graph cannot be
+   * built.
+   */
+  async start(): Promise<void> {
+    const { env } = this.#context;
+    const audioContext = (this.#audioContext = new env.AudioContext());
+    await loadWorklet(audioContext, this.#context);
+    if (this.#stopped) return;
+    const processorOptions: ProcessorOptions = { sampleRate: audioContext.sampleRate };
+    const worklet = (this.#worklet = new env.AudioWorkletNode(audioContext, PLAYBACK_PROCESSOR, {
+      numberOfInputs: 0,
+      outputChannelCount: [1],
+      processorOptions,
+    }));
+    worklet.port.onmessage = ({ data }: MessageEvent<PlaybackMessage>) => {
+      if (data.clears === this.#clears) this.#setSpeaking(data.speaking);
+    };
+    const destination = (this.#destination = audioContext.createMediaStreamDestination());
+    destination.channelCount = 1;
+    worklet.connect(destination);
+
+    const element = (this.#element = env.document.createElement('audio'));
+    element.hidden = true;
+    env.document.body.append(element);
+    element.srcObject = await this.#echoCancellable(destination.stream);
+    if (this.#stopped) return;
+
+    const { signal } = this.#listeners;
+    audioContext.addEventListener(
+      'statechange',
+      () => {
+        if (audioContext.state !== 'running' && audioContext.state !== 'closed') void this.#keepPlaying();
+      },
+      { signal },
+    );
+    element.addEventListener('pause', () => void this.#keepPlaying(), { signal });
+    await this.#keepPlaying();
+  }
+
+  /** Queues one persona frame; dropped while playback is blocked. */
+  push(pcm: Int16Array): void {
+    if (this.#blocked || this.#stopped) return;
+    const command: PlaybackCommand = pcm;
+    this.#worklet?.port.postMessage(command);
+  }
+
+  /** Empties the jitter buffer at once (behind a 5 ms ramp) and reports not speaking. */
+  clear(): void {
+    this.#clears += 1;
+    const command: PlaybackCommand = 'clear';
+    this.#worklet?.port.postMessage(command);
+    this.#setSpeaking(false);
+  }
+
+  /**
+   * Resumes playback; call it from a user gesture. Rejects with `AUDIO_PLAYBACK_BLOCKED` if the
+   * browser still refuses.
+   */
+  async resume(): Promise<void> {
+    await this.#keepPlaying();
+    if (this.#blocked) {
+      throw new AthosRoleplayError(
+        'AUDIO_PLAYBACK_BLOCKED',
+        'The browser still blocks audio playback; call resumeAudio() from a user gesture such as a click.',
+        { phase: 'media' },
+      );
+    }
+  }
+
+  /** Closes the peer connections and the AudioContext, stops the tracks, removes the element. Idempotent. */
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#listeners.abort();
+    if (this.#worklet) {
+      this.#worklet.port.onmessage = null;
+      this.#worklet.port.close();
+      this.#worklet.disconnect();
+    }
+    this.#loopback?.close();
+    if (this.#destination) stopTracks(this.#destination.stream);
+    if (this.#element) {
+      this.#element.srcObject = null;
+      this.#element.remove();
+    }
+    this.#audioContext?.close().catch(() => undefined);
+  }
+
+  /**
+   * The stream to play: `local` sent through a peer-connection loopback, or `local` itself where
+   * WebRTC is missing or the loopback fails.
+   */
+  async #echoCancellable(local: MediaStream): Promise<MediaStream> {
+    const Peer = this.#context.env.RTCPeerConnection;
+    if (!Peer) return local;
+    const playDirectly = () => {
+      this.#context.logger.warn('The echo-cancelling loopback failed; playing the persona directly.');
+      if (this.#element && !this.#stopped) this.#element.srcObject = local;
+      void this.#keepPlaying();
+    };
+    try {
+      this.#loopback = await PeerConnectionLoopback.open(local, Peer, playDirectly);
+      if (this.#stopped) this.#loopback.close();
+      return this.#loopback.stream;
+    } catch (error) {
+      this.#context.logger.warn('The echo-cancelling loopback could not be set up; playing the persona directly.', error);
+      return local;
+    }
+  }
+
+  /** Starts or restarts playback; a refusal starts a blocked episode, success ends it. */
+  async #keepPlaying(): Promise<void> {
+    const element = this.#element;
+    const audioContext = this.#audioContext;
+    if (this.#stopped || !element || !audioContext) return;
+    const [contextRunning, elementPlaying] = await Promise.all([resumeContext(audioContext), this.#play(element)]);
+    if (this.#stopped) return;
+    if (contextRunning && elementPlaying) {
+      this.#blocked = false;
+      return;
+    }
+    if (this.#blocked) return;
+    this.#blocked = true;
+    this.clear();
+    this.#events.onError(
+      new AthosRoleplayError(
+        'AUDIO_PLAYBACK_BLOCKED',
+        'The browser blocked audio playback until the user interacts with the page; call resumeAudio() from a click.',
+        { phase: 'media' },
+      ),
+    );
+  }
+
+  /** Whether `element` plays; only an autoplay refusal counts as not playing. */
+  async #play(element: HTMLAudioElement): Promise<boolean> {
+    try {
+      await element.play();
+      return true;
+    } catch (error) {
+      if ((error as { name?: unknown }).name === 'NotAllowedError') return false;
+      this.#context.logger.debug('The <audio> element did not start.', error);
+      return true;
+    }
+  }
+
+  #setSpeaking(speaking: boolean): void {
+    if (speaking === this.#speaking) return;
+    this.#speaking = speaking;
+    this.#events.onSpeakingChange(speaking);
+  }
+}
+
+/**
+ * Whether `audioContext` runs, resuming it if needed. A context the browser keeps suspended
+ * for want of a user gesture never settles its `resume()`, hence the timeout.
+ */
+async function resumeContext(audioContext: AudioContext): Promise<boolean> {
+  if (audioContext.state === 'running') return true;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(resolve, RESUME_TIMEOUT_MS, false);
+  });
+  const resumed = audioContext.resume().then(
+    () => true,
+    () => false,
+  );
+  const running = await Promise.race([resumed, timeout]);
+  clearTimeout(timer);
+  return running;
 }

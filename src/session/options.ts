@@ -19,7 +19,7 @@ export interface AthosRoleplayCreateOptions {
   /** Athos base URL. Defaults to `https://app.useathos.ai`; use the local server in development. */
   apiBase?: string;
   /**
-   * URL of the capture AudioWorklet module (`dist/capture-worklet.js` of the package), for
+   * URL of the capture AudioWorklet module (`dist/athos-worklet.js` of the package, exported as `@useathos/sdk/worklet.js`), for
    * sites whose Content-Security-Policy forbids `blob:` workers. By default the worklet is
    * loaded from the bundle through a Blob URL.
    */

@@ -1,0 +1,378 @@
+/**
+ * The media layer in real Chromium against the local server: the persona heard through the
+ * SDK's `<audio>` element, the fake microphone's WAV reaching the gateway, speaking detection,
+ * device switching and loss, permissions, autoplay, and a clean teardown.
+ */
+import type { Page } from '@playwright/test';
+import { JitterBuffer } from '../src/media/dsp/JitterBuffer.ts';
+import { Resampler } from '../src/media/dsp/Resampler.ts';
+import { CHROMIUM_ARGS, FAKE_MIC_ARGS, AUTOPLAY_ARGS } from '../playwright.config.ts';
+import {
+  audioElementPeak,
+  test as base,
+  eventNames,
+  expect,
+  installLeakProbe,
+  leftovers,
+  startCall,
+  waitForEvent,
+} from './fixtures.ts';
+
+const test = base.extend<{ chromiumArgs: string[] | null }>({
+  /** Chromium flags for a test that needs another browser than the suite's. */
+  chromiumArgs: [null, { option: true }],
+  /** Every page records what it opens and when it sends audio. */
+  page: async ({ context, playwright, chromiumArgs, baseURL }, use) => {
+    const browser = chromiumArgs ? await playwright.chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs }) : null;
+    const owner = browser ? await browser.newContext({ baseURL, permissions: ['microphone'] }) : context;
+    const page = await owner.newPage();
+    await installLeakProbe(page);
+    await installMediaProbe(page);
+    await use(page);
+    await browser?.close();
+  },
+});
+
+const NOTHING_RUNNING = { liveTracks: 0, openContexts: 0, openSockets: 0, audioElements: 0 };
+
+/**
+ * Records when the page sends WebSocket frames, binary (uplink audio) and text (control
+ * messages, among them a heartbeat every second), when persona frames arrive, long tasks, and
+ * every RTCPeerConnection it makes.
+ */
+async function installMediaProbe(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const probe = {
+      sends: [] as number[],
+      textSends: [] as number[],
+      /** Arrivals of persona frames, and of `clear` messages (as negative times). */
+      arrivals: [] as number[],
+      longTasks: 0,
+      peers: [] as RTCPeerConnection[],
+    };
+    Object.assign(window, { mediaProbe: probe });
+    new PerformanceObserver((list) => (probe.longTasks += list.getEntries().length)).observe({ type: 'longtask' });
+    window.WebSocket = class extends window.WebSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        this.addEventListener('message', ({ data }) => {
+          if (typeof data !== 'string') probe.arrivals.push(performance.now());
+          else if (data.includes('"type":"clear"')) probe.arrivals.push(-performance.now());
+        });
+      }
+    };
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) {
+      (typeof data === 'string' ? probe.textSends : probe.sends).push(performance.now());
+      send.call(this, data);
+    };
+    window.RTCPeerConnection = class extends window.RTCPeerConnection {
+      constructor(configuration?: RTCConfiguration) {
+        super(configuration);
+        probe.peers.push(this);
+      }
+    };
+  });
+}
+
+/** When (page `performance.now()` ms) uplink frames were sent. */
+const uplinkSends = (page: Page): Promise<number[]> => page.evaluate(() => (window as any).mediaProbe.sends);
+
+/** How many text frames (control messages) the page sent after `at`. */
+const textSendsAfter = (page: Page, at: number): Promise<number> =>
+  page.evaluate((since) => (window as any).mediaProbe.textSends.filter((sent: number) => sent > since).length, at);
+
+/** The connection state of every RTCPeerConnection the page made. */
+const peerStates = (page: Page): Promise<string[]> =>
+  page.evaluate(() => (window as any).mediaProbe.peers.map((peer: RTCPeerConnection) => peer.connectionState));
+
+/** The payloads of the recorded events named `name`. */
+function payloads(page: Page, name: string): Promise<any[]> {
+  return page.evaluate(
+    (wanted) => (window as any).harness.events.filter((event: any) => event.name === wanted).map((event: any) => event.payload),
+    name,
+  );
+}
+
+/** Calls a session method in the page; resolves with its result, or the JSON of the error it threw. */
+function callSession(page: Page, method: string, ...args: unknown[]): Promise<{ ok: boolean; value: any }> {
+  return page.evaluate(
+    ([name, params]) =>
+      (window as any).harness.session[name as string](...(params as unknown[])).then(
+        (value: unknown) => ({ ok: true, value }),
+        (error: any) => ({ ok: false, value: error.toJSON?.() ?? String(error) }),
+      ),
+    [method, args] as const,
+  );
+}
+
+/** Creates a session on the harness page, not connected. */
+async function createSession(page: Page, athos: { url: string }): Promise<void> {
+  await page.evaluate((apiBase) => {
+    (window as any).harness.create({ token: 'ast_not_used', drillKey: 'ma-full-sale', apiBase });
+  }, athos.url);
+}
+
+/** Lets the harness page connect with `token`, without waiting for anything. */
+async function startWith(page: Page, athos: { url: string }, token: string): Promise<void> {
+  await page.evaluate(
+    (options) => {
+      void (window as any).harness.start(options);
+    },
+    { token, drillKey: 'ma-full-sale', apiBase: athos.url },
+  );
+}
+
+async function connectResult(page: Page): Promise<any> {
+  await page.waitForFunction(() => (window as any).harness.connectResult !== undefined);
+  return page.evaluate(() => (window as any).harness.connectResult);
+}
+
+test.describe('a call', () => {
+  test('the persona is heard through the SDK’s <audio> element; the rep’s WAV reaches the gateway in 20 ms frames', async ({
+    athosPage: page,
+    athos,
+  }) => {
+    const callId = await startCall(page, athos);
+    await waitForEvent(page, 'personaSpeaking');
+    await expect.poll(() => audioElementPeak(page, 1000)).toBeGreaterThan(0.05);
+    const element = await page.evaluate(() => {
+      const audio = document.querySelector('audio')!;
+      return { hidden: audio.hidden, inBody: audio.parentElement === document.body, tracks: (audio.srcObject as MediaStream).getAudioTracks().length };
+    });
+    expect(element).toEqual({ hidden: true, inBody: true, tracks: 1 });
+    // Routed through the local peer-connection pair, so the echo canceller knows the sound.
+    expect(await peerStates(page)).toEqual(['connected', 'connected']);
+
+    await expect
+      .poll(async () => {
+        const stats = await athos.callStats(callId);
+        return { voiced: (stats.uplinkVoicedFrames as number) > 25, loud: (stats.uplinkPeak as number) > 8_000 };
+      }, { timeout: 15_000 })
+      .toEqual({ voiced: true, loud: true });
+    const stats = await athos.callStats(callId);
+    expect((stats.uplinkBytes as number) / (stats.uplinkFrames as number)).toBe(640);
+  });
+
+  test('userSpeaking and personaSpeaking follow a real exchange, each reported only on change', async ({ athosPage: page, athos }) => {
+    await startCall(page, athos);
+    const both = [{ speaking: true }, { speaking: false }];
+    await expect.poll(() => payloads(page, 'userSpeaking'), { timeout: 20_000 }).toEqual(expect.arrayContaining(both));
+    await expect.poll(() => payloads(page, 'personaSpeaking'), { timeout: 20_000 }).toEqual(expect.arrayContaining(both));
+    for (const name of ['userSpeaking', 'personaSpeaking']) {
+      const values = (await payloads(page, name)).map((payload) => payload.speaking);
+      expect(values.every((value, i) => value === (i % 2 === 0))).toBe(true);
+    }
+  });
+
+  test('mute() stops the uplink at once and reports not speaking; unmute() resumes it', async ({ athosPage: page, athos }) => {
+    await startCall(page, athos);
+    await expect.poll(() => payloads(page, 'userSpeaking'), { timeout: 15_000 }).toEqual([{ speaking: true }]);
+    await callSession(page, 'mute');
+    const mutedAt = await page.evaluate(() => performance.now());
+    expect(await payloads(page, 'userSpeaking')).toEqual([{ speaking: true }, { speaking: false }]);
+    // Two heartbeats later, nothing was sent since the mute, though the rep's WAV kept playing.
+    await expect.poll(() => textSendsAfter(page, mutedAt)).toBeGreaterThanOrEqual(2);
+    expect((await uplinkSends(page)).filter((at) => at > mutedAt)).toEqual([]);
+    expect(await payloads(page, 'userSpeaking')).toHaveLength(2);
+
+    await callSession(page, 'unmute');
+    const unmutedAt = await page.evaluate(() => performance.now());
+    await expect.poll(async () => (await uplinkSends(page)).filter((at) => at > unmutedAt).length).toBeGreaterThan(25);
+  });
+
+  test('setMicrophone() switches to another fake device mid-call; the uplink never pauses for 100 ms', async ({
+    athosPage: page,
+    athos,
+  }) => {
+    const callId = await startCall(page, athos);
+    const microphones = await callSession(page, 'listMicrophones');
+    const other = (microphones.value as Array<{ deviceId: string; label: string }>).find((mic) => mic.label === 'Fake Audio Input 2');
+    expect(other).toBeDefined();
+    await expect.poll(async () => (await uplinkSends(page)).length).toBeGreaterThan(25);
+
+    const switchedFrom = await page.evaluate(() => performance.now());
+    expect(await callSession(page, 'setMicrophone', other!.deviceId)).toEqual({ ok: true, value: undefined });
+    const switchedAt = await page.evaluate(() => performance.now());
+    await expect.poll(async () => (await uplinkSends(page)).filter((at) => at > switchedAt + 200).length).toBeGreaterThan(0);
+
+    // From the last frame before the switch to the first one 200 ms after it.
+    const sends = await uplinkSends(page);
+    const around = sends.slice(sends.filter((at) => at < switchedFrom).length - 1, sends.findIndex((at) => at > switchedAt + 200) + 1);
+    const longestGap = Math.max(...around.slice(1).map((at, i) => at - around[i]!));
+    console.log(`[measure] setMicrophone: took ${Math.round(switchedAt - switchedFrom)} ms; longest uplink gap around it ${Math.round(longestGap)} ms`);
+    expect(longestGap).toBeLessThan(100);
+    // No audio went missing either: one frame per 20 ms across the switch.
+    const elapsed = around.at(-1)! - around[0]!;
+    expect(around.length - 1).toBeGreaterThanOrEqual(Math.floor(elapsed / 20) - 5);
+
+    const liveDevices = await page.evaluate(() =>
+      (window as any).leakProbe.tracks
+        .filter((track: MediaStreamTrack) => track.readyState === 'live')
+        .map((track: MediaStreamTrack) => track.getSettings().deviceId),
+    );
+    expect(liveDevices).toEqual([other!.deviceId]);
+    expect(await payloads(page, 'error')).toEqual([]);
+    expect(await page.evaluate(() => (window as any).harness.session.state)).toBe('connected');
+    const before = (await athos.callStats(callId)).uplinkFrames as number;
+    await expect.poll(async () => (await athos.callStats(callId)).uplinkFrames).toBeGreaterThan(before + 25);
+
+    const unknown = await callSession(page, 'setMicrophone', 'no-such-microphone');
+    expect(unknown).toEqual({ ok: false, value: expect.objectContaining({ code: 'INVALID_REQUEST', phase: 'media' }) });
+    const afterUnknown = await page.evaluate(() => performance.now());
+    await expect.poll(async () => (await uplinkSends(page)).filter((at) => at > afterUnknown).length).toBeGreaterThan(10);
+  });
+
+  test('after disconnect() no track is live, no AudioContext or peer connection is open, and the <audio> element is gone', async ({
+    athosPage: page,
+    athos,
+  }) => {
+    await startCall(page, athos);
+    await waitForEvent(page, 'personaSpeaking');
+    expect(await leftovers(page)).toMatchObject({ liveTracks: 1, openContexts: 2, audioElements: 1 });
+    await page.evaluate(() => (window as any).harness.session.disconnect());
+    await waitForEvent(page, 'ended');
+    await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
+    expect(await peerStates(page)).toEqual(['closed', 'closed']);
+  });
+});
+
+test.describe('the microphone revoked mid-call', () => {
+  test('MIC_DEVICE_DISCONNECTED once; the call and the uplink go on', async ({ athosPage: page, athos, context }) => {
+    const callId = await startCall(page, athos);
+    await context.clearPermissions();
+    await waitForEvent(page, 'error');
+    expect(await payloads(page, 'error')).toEqual([expect.objectContaining({ code: 'MIC_DEVICE_DISCONNECTED', phase: 'media' })]);
+    const frames = (await athos.callStats(callId)).uplinkFrames as number;
+    await expect.poll(async () => (await athos.callStats(callId)).uplinkFrames).toBeGreaterThan(frames + 25);
+    expect(await page.evaluate(() => (window as any).harness.session.state)).toBe('connected');
+    expect(await payloads(page, 'error')).toHaveLength(1);
+  });
+});
+
+test.describe('microphone refused', () => {
+  test.use({ permissions: [] });
+
+  test('MIC_PERMISSION_DENIED from listMicrophones() and connect(), before redemption; the token still redeems', async ({
+    athosPage: page,
+    athos,
+    context,
+  }) => {
+    await createSession(page, athos);
+    expect(await callSession(page, 'listMicrophones')).toEqual({
+      ok: false,
+      value: expect.objectContaining({ code: 'MIC_PERMISSION_DENIED', phase: 'media' }),
+    });
+    const redemptions: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/roleplay/session')) redemptions.push(request.url());
+    });
+    const token = await athos.mintToken();
+    await startWith(page, athos, token);
+    expect(await connectResult(page)).toEqual({ ok: false, error: expect.objectContaining({ code: 'MIC_PERMISSION_DENIED', phase: 'media' }) });
+    expect(redemptions).toEqual([]);
+    await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
+
+    await context.grantPermissions(['microphone']);
+    await startWith(page, athos, token);
+    await waitForEvent(page, 'ready');
+  });
+});
+
+test.describe('no microphone', () => {
+  test.use({ chromiumArgs: [...CHROMIUM_ARGS, ...AUTOPLAY_ARGS] });
+
+  test('listMicrophones() is empty and connect() fails with NO_MIC_AVAILABLE', async ({ athosPage: page, athos }) => {
+    await createSession(page, athos);
+    expect(await callSession(page, 'listMicrophones')).toEqual({ ok: true, value: [] });
+    await startWith(page, athos, await athos.mintToken());
+    expect(await connectResult(page)).toEqual({ ok: false, error: expect.objectContaining({ code: 'NO_MIC_AVAILABLE', phase: 'media' }) });
+    expect(await eventNames(page)).toEqual(['connecting', 'error']);
+    await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
+  });
+});
+
+test.describe('autoplay blocked', () => {
+  // Chromium's default policy lets a page that captures the microphone play sound, and the SDK
+  // captures before it plays; the stricter policy (as on Android) refuses <audio>.play().
+  test.use({ chromiumArgs: [...CHROMIUM_ARGS, ...FAKE_MIC_ARGS, '--autoplay-policy=user-gesture-required'] });
+
+  test('AUDIO_PLAYBACK_BLOCKED once; persona audio is dropped, not queued; a click on #resume brings sound', async ({
+    page,
+    athos,
+  }) => {
+    await athos.fault('reset');
+    const options = { token: await athos.mintToken(), drillKey: 'ma-full-sale', apiBase: athos.url };
+    // The page starts the call on load: any touch of the page before would count as a gesture.
+    const gateway = page.waitForEvent('websocket', (socket) => socket.url().startsWith(athos.url.replace('http', 'ws')));
+    const greeting = gateway.then((socket) => socket.waitForEvent('framereceived', (frame) => typeof frame.payload !== 'string'));
+    await page.goto(`/e2e/harness.html#autostart=${encodeURIComponent(JSON.stringify(options))}`);
+    await greeting;
+    await waitForEvent(page, 'error');
+    expect(await payloads(page, 'error')).toEqual([expect.objectContaining({ code: 'AUDIO_PLAYBACK_BLOCKED', phase: 'media' })]);
+    expect(await page.evaluate(() => (window as any).harness.session.state)).toBe('connected');
+    expect(await audioElementPeak(page, 1000)).toBeLessThan(0.001);
+
+    await page.click('#resume');
+    await expect.poll(() => audioElementPeak(page, 1000), { timeout: 20_000 }).toBeGreaterThan(0.05);
+    expect(await payloads(page, 'error')).toHaveLength(1);
+  });
+});
+
+test.describe('measurements', () => {
+  test.skip(!process.env.ATHOS_MEASURE, 'set ATHOS_MEASURE=1 to measure (90 s)');
+
+  test('main-thread time per minute of call; jitter-buffer depth on the real arrival times', async ({ athosPage: page, athos }) => {
+    test.setTimeout(180_000);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const mainThread = async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const value = (name: string) => metrics.find((metric) => metric.name === name)!.value * 1000;
+      return { task: value('TaskDuration'), script: value('ScriptDuration'), at: Date.now() };
+    };
+    const perMinute = (from: { task: number; script: number; at: number }, to: typeof from) => {
+      const minutes = (to.at - from.at) / 60_000;
+      return `${Math.round((to.task - from.task) / minutes)} ms of tasks (${Math.round((to.script - from.script) / minutes)} ms of script)`;
+    };
+    const waitPageMs = (ms: number) =>
+      page.evaluate((duration) => new Promise((resolve) => setTimeout(resolve, duration)), ms);
+
+    const idleFrom = await mainThread();
+    await waitPageMs(30_000);
+    console.log(`[measure] idle harness page: ${perMinute(idleFrom, await mainThread())} per minute`);
+
+    await startCall(page, athos);
+    const callFrom = await mainThread();
+    const longTasksFrom = await page.evaluate(() => (window as any).mediaProbe.longTasks);
+    await waitPageMs(60_000);
+    console.log(`[measure] call: ${perMinute(callFrom, await mainThread())} per minute`);
+    console.log(`[measure] long tasks during the minute: ${(await page.evaluate(() => (window as any).mediaProbe.longTasks)) - longTasksFrom}`);
+
+    // Replays the persona frames' real arrival times through the jitter buffer, read in 128-sample
+    // quanta of a 44.1 kHz context as the worklet reads it.
+    const arrivals: number[] = await page.evaluate(() => (window as any).mediaProbe.arrivals);
+    const buffer = new JitterBuffer();
+    const resampler = new Resampler(16_000, 44_100);
+    const quantumMs = (128 / 44_100) * 1000;
+    const depths: number[] = [];
+    let next = 0;
+    for (let now = Math.abs(arrivals[0]!); next < arrivals.length || buffer.depth > 0; now += quantumMs) {
+      for (; next < arrivals.length && Math.abs(arrivals[next]!) <= now; next += 1) {
+        if (arrivals[next]! < 0) buffer.clear();
+        else buffer.push(new Int16Array(320).fill(1_000));
+      }
+      const played = new Float32Array(resampler.inputNeeded(128));
+      buffer.read(played);
+      resampler.write(played);
+      resampler.read(new Float32Array(128));
+      if (buffer.depth > 0) depths.push(buffer.depth / 16);
+    }
+    depths.sort((a, b) => a - b);
+    const percentile = (p: number) => Math.round(depths[Math.floor((depths.length - 1) * p)]!);
+    console.log(
+      `[measure] jitter buffer over ${arrivals.filter((at) => at > 0).length} persona frames: depth median ${percentile(0.5)} ms, ` +
+        `p95 ${percentile(0.95)} ms, max ${percentile(1)} ms; target ended at ${buffer.target / 16} ms`,
+    );
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * What the main thread and the audio worklet agree on: processor names, options and messages.
+ * Types and constants only, imported by both sides.
+ */
+
+/** The wire protocol's audio rate, both ways. */
+export const PROTOCOL_SAMPLE_RATE = 16_000;
+/** 20 ms at the protocol rate. */
+export const PROTOCOL_FRAME_SAMPLES = 320;
+
+/** Registered name of the processor that turns the microphone into protocol frames. */
+export const CAPTURE_PROCESSOR = 'athos-capture';
+/** Registered name of the processor that plays persona frames. */
+export const PLAYBACK_PROCESSOR = 'athos-playback';
+
+/** `processorOptions` of both processors. */
+export interface ProcessorOptions {
+  /** The AudioContext's rate, passed explicitly so the pipelines need no worklet global. */
+  sampleRate: number;
+}
+
+/** Main thread → capture processor. */
+export interface CaptureCommand {
+  muted: boolean;
+}
+
+/** Capture processor → main thread: a frame's buffer, or a voice-activity change. */
+export type CaptureMessage = ArrayBuffer | { speaking: boolean };
+
+/** Main thread → playback processor: a frame to queue, or `'clear'`. */
+export type PlaybackCommand = Int16Array | 'clear';
+
+/** Playback processor → main thread. */
+export interface PlaybackMessage {
+  speaking: boolean;
+  /** How many `'clear'` commands the processor had handled, to discard stale reports. */
+  clears: number;
+}

@@ -1,0 +1,141 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WebAudioPersonaOutput } from '../../../src/media/WebAudioPersonaOutput.ts';
+import { domException, fakeMediaEnv } from './fakeMediaEnv.ts';
+
+function setup(options: { webrtc?: boolean } = {}) {
+  const fake = fakeMediaEnv();
+  const env = options.webrtc === false ? { ...fake.env, RTCPeerConnection: undefined } : fake.env;
+  const events = { onSpeakingChange: vi.fn(), onError: vi.fn() };
+  const output = new WebAudioPersonaOutput(events, { ...fake.context, env });
+  const play = vi.spyOn(window.HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+  const worklet = () => fake.created.worklets[0]!;
+  const audioContext = () => fake.created.contexts[0]!;
+  const element = () => document.querySelector('audio');
+  return { ...fake, events, output, play, worklet, audioContext, element };
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+const FRAME = new Int16Array(320);
+
+describe('WebAudioPersonaOutput', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.useRealTimers();
+    document.body.replaceChildren();
+  });
+
+  it('plays through a hidden <audio> element fed by a peer-connection loopback', async () => {
+    const { output, created, worklet, audioContext, element, play } = setup();
+    await output.start();
+    expect(worklet().name).toBe('athos-playback');
+    expect(worklet().options).toMatchObject({ numberOfInputs: 0, outputChannelCount: [1], processorOptions: { sampleRate: 48_000 } });
+    const destination = audioContext().destination!;
+    expect(worklet().connect).toHaveBeenCalledWith(destination);
+    const [sender, receiver] = created.peers;
+    expect(sender!.sent[0]!.stream).toBe(destination.stream);
+    expect(element()?.hidden).toBe(true);
+    expect(element()?.srcObject).toBe(receiver!.received);
+    expect(play).toHaveBeenCalled();
+  });
+
+  it('plays the Web Audio stream directly where WebRTC is missing', async () => {
+    const { output, audioContext, element } = setup({ webrtc: false });
+    await output.start();
+    expect(element()?.srcObject).toBe(audioContext().destination!.stream);
+  });
+
+  it('plays the Web Audio stream directly when the loopback fails', async () => {
+    const { output, created, audioContext, element, logger } = setup();
+    await output.start();
+    created.peers[1]!.fail();
+    expect(element()?.srcObject).toBe(audioContext().destination!.stream);
+    expect(logger.warn).toHaveBeenCalled();
+  });
+
+  it('queues frames in the worklet; clear() empties it and reports not speaking at once', async () => {
+    const { output, worklet, events } = setup();
+    await output.start();
+    output.push(FRAME);
+    expect(worklet().port.postMessage).toHaveBeenLastCalledWith(FRAME);
+    worklet().port.receive({ speaking: true, clears: 0 });
+    output.clear();
+    expect(worklet().port.postMessage).toHaveBeenLastCalledWith('clear');
+    expect(events.onSpeakingChange.mock.calls).toEqual([[true], [false]]);
+    // A report the worklet sent before it saw the clear is stale.
+    worklet().port.receive({ speaking: true, clears: 0 });
+    worklet().port.receive({ speaking: true, clears: 1 });
+    expect(events.onSpeakingChange.mock.calls).toEqual([[true], [false], [true]]);
+  });
+
+  it('reports AUDIO_PLAYBACK_BLOCKED once, drops audio meanwhile, and plays again after resume()', async () => {
+    const { output, worklet, events, play } = setup();
+    play.mockRejectedValue(domException('NotAllowedError'));
+    await output.start();
+    expect(events.onError).toHaveBeenCalledTimes(1);
+    expect(events.onError.mock.calls[0]![0]).toMatchObject({ code: 'AUDIO_PLAYBACK_BLOCKED', phase: 'media' });
+    output.push(FRAME);
+    expect(worklet().port.postMessage).not.toHaveBeenCalledWith(FRAME);
+    await expect(output.resume()).rejects.toMatchObject({ code: 'AUDIO_PLAYBACK_BLOCKED' });
+    expect(events.onError).toHaveBeenCalledTimes(1);
+
+    play.mockResolvedValue(undefined);
+    await output.resume();
+    output.push(FRAME);
+    expect(worklet().port.postMessage).toHaveBeenLastCalledWith(FRAME);
+  });
+
+  it('counts an AudioContext that stays suspended as blocked, until resume() starts it', async () => {
+    vi.useFakeTimers();
+    const { output, events, FakeAudioContext, audioContext } = setup();
+    FakeAudioContext.blocked = true;
+    const start = output.start();
+    await vi.advanceTimersByTimeAsync(1_000);
+    await start;
+    expect(events.onError).toHaveBeenCalledTimes(1);
+    expect(events.onError.mock.calls[0]![0]).toMatchObject({ code: 'AUDIO_PLAYBACK_BLOCKED' });
+    FakeAudioContext.blocked = false;
+    await output.resume();
+    expect(audioContext().state).toBe('running');
+  });
+
+  it('resumes an AudioContext the browser suspends mid-call', async () => {
+    const { output, audioContext, events } = setup();
+    await output.start();
+    audioContext().setState('suspended');
+    await flush();
+    expect(audioContext().resume).toHaveBeenCalled();
+    expect(audioContext().state).toBe('running');
+    expect(events.onError).not.toHaveBeenCalled();
+  });
+
+  it('starts a new blocked episode when the element is paused mid-call and may not play again', async () => {
+    const { output, element, events, play } = setup();
+    await output.start();
+    play.mockRejectedValue(domException('NotAllowedError'));
+    element()!.dispatchEvent(new Event('pause'));
+    await flush();
+    expect(events.onError).toHaveBeenCalledTimes(1);
+    play.mockResolvedValue(undefined);
+    await output.resume();
+    play.mockRejectedValue(domException('NotAllowedError'));
+    element()!.dispatchEvent(new Event('pause'));
+    await flush();
+    expect(events.onError).toHaveBeenCalledTimes(2);
+  });
+
+  it('stop() removes the element, closes the peers and the context, stops the tracks; twice is fine', async () => {
+    const { output, created, audioContext, worklet, element, events } = setup();
+    await output.start();
+    output.stop();
+    output.stop();
+    expect(element()).toBeNull();
+    expect(created.peers.every((peer) => peer.close.mock.calls.length > 0)).toBe(true);
+    expect(audioContext().close).toHaveBeenCalledTimes(1);
+    expect(audioContext().destination!.stream.tracks[0]!.readyState).toBe('ended');
+    expect(worklet().port.close).toHaveBeenCalled();
+    audioContext().setState('suspended');
+    output.push(FRAME);
+    expect(worklet().port.postMessage).not.toHaveBeenCalled();
+    expect(events.onError).not.toHaveBeenCalled();
+  });
+});
