@@ -12,7 +12,7 @@ export default mergeConfig(
         },
         {
           extends: true,
-          test: { name: 'package', include: ['test/package/**/*.test.ts'], environment: 'node' },
+          test: { name: 'package', include: ['test/package/**/*.test.ts'], environment: 'node', testTimeout: 60000 },
         },
         {
           extends: true,

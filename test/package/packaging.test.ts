@@ -9,13 +9,15 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 
 /**
- * Gzipped size budgets, in bytes, set just above the measured sizes: growing past one is a
- * decision to make in this file, not an accident.
+ * Gzipped size budgets, in bytes, set just above the measured sizes (0.1.0: 14 878, 13 314,
+ * 13 320 and 1 766): growing past one is a decision to make in this file, not an accident.
+ * The ESM build is not minified (bundlers minify it); the others are.
  */
 const SIZE_BUDGETS: Record<string, number> = {
-  'dist/index.mjs': 12_000,
-  'dist/index.cjs': 12_000,
-  'dist/athos-roleplay.iife.js': 12_000,
+  'dist/index.mjs': 15_100,
+  'dist/index.cjs': 13_500,
+  'dist/athos-roleplay.iife.js': 13_500,
+  'dist/athos-worklet.js': 1_850,
 };
 
 describe('package', () => {
@@ -25,7 +27,9 @@ describe('package', () => {
   });
 
   it('has types that resolve for import and require consumers (attw)', () => {
-    const result = spawnSync('npx', ['attw', '--pack', '.', '--format', 'json'], { cwd: root, encoding: 'utf8' });
+    // ./worklet.js is an AudioWorklet module loaded by URL (docs/csp.md), never imported.
+    const args = ['attw', '--pack', '.', '--format', 'json', '--exclude-entrypoints', './worklet.js'];
+    const result = spawnSync('npx', args, { cwd: root, encoding: 'utf8' });
     const report = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))) as { analysis: { problems: unknown[] } };
     expect(report.analysis.problems).toEqual([]);
     expect(result.status).toBe(0);
