@@ -5,15 +5,7 @@
  * test's output folder.
  */
 import type { Page } from '@playwright/test';
-import { audioElementPeak, test as base, expect, installLeakProbe, leftovers } from './fixtures.ts';
-
-/** Pages record what they open, to check that the SDK and the demo's meter release it all. */
-const test = base.extend({
-  page: async ({ page }, use) => {
-    await installLeakProbe(page);
-    await use(page);
-  },
-});
+import { audioElementPeak, expect, leftovers, NOTHING_RUNNING, test } from './fixtures.ts';
 
 test.use({ viewport: { width: 1280, height: 800 } });
 
@@ -87,7 +79,7 @@ test('a QA person runs a whole call on the demo page', async ({ demoPage: page, 
   await expect(page.locator('#transcript li.turn-persona').first()).toContainText('Persona', { timeout: 20_000 });
   await expect(page.locator('#result-score')).toContainText('/ 100 (local score)');
   await expect(page.locator('#level')).toHaveJSProperty('value', 0);
-  await expect.poll(() => leftovers(page)).toEqual({ liveTracks: 0, openContexts: 0, openSockets: 0, audioElements: 0 });
+  await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
   await page.screenshot({ path: testInfo.outputPath('demo-after-call.png'), fullPage: true });
   await page.setViewportSize({ width: 800, height: 800 });
   await page.evaluate(() => new Promise((painted) => requestAnimationFrame(() => requestAnimationFrame(painted))));

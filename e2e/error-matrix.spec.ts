@@ -36,33 +36,15 @@ import type { AthosErrorCode } from '../src/index.ts';
 import {
   type AthosServerHandle,
   audioElementPeak,
-  test as base,
+  test,
   eventNames,
   expect,
-  installLeakProbe,
   leftovers,
+  NOTHING_RUNNING,
   startCall,
   waitForEvent,
 } from './fixtures.ts';
 
-const test = base.extend<{ chromiumArgs: string[] | null }>({
-  /**
-   * Chromium flags for tests that need another browser than the suite's. Playwright refuses
-   * `launchOptions` inside a describe group, so such a test gets a browser of its own.
-   */
-  chromiumArgs: [null, { option: true }],
-  /** Every page records what it opens, for `leftovers()`. */
-  page: async ({ context, playwright, chromiumArgs, baseURL }, use) => {
-    const browser = chromiumArgs ? await playwright.chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs }) : null;
-    const owner = browser ? await browser.newContext({ baseURL, permissions: ['microphone'] }) : context;
-    const page = await owner.newPage();
-    await installLeakProbe(page);
-    await use(page);
-    await browser?.close();
-  },
-});
-
-const NOTHING_RUNNING = { liveTracks: 0, openContexts: 0, openSockets: 0, audioElements: 0 };
 const REQUEST_ID = expect.stringMatching(/^req_/);
 
 const SAFARI_UA =

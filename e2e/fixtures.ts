@@ -20,7 +20,25 @@ export interface AthosServerHandle {
 
 const API_KEY = 'ath_test_e2e';
 
-export const test = base.extend<{ athosPage: Page; demoPage: Page }, { athos: AthosServerHandle }>({
+export const test = base.extend<
+  { athosPage: Page; demoPage: Page; chromiumArgs: string[] | null },
+  { athos: AthosServerHandle }
+>({
+  /**
+   * Chromium flags for a test that needs another browser than the suite's (no fake devices,
+   * another autoplay policy, …). Playwright refuses `launchOptions` inside a describe group, so
+   * such a test gets a browser of its own.
+   */
+  chromiumArgs: [null, { option: true }],
+  /** Every page records what it opens, for {@link leftovers}. */
+  page: async ({ context, playwright, chromiumArgs, baseURL }, use) => {
+    const browser = chromiumArgs ? await playwright.chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs }) : null;
+    const owner = browser ? await browser.newContext({ baseURL, permissions: ['microphone'] }) : context;
+    const page = await owner.newPage();
+    await installLeakProbe(page);
+    await use(page);
+    await browser?.close();
+  },
   athos: [
     async ({}, use) => {
       const server = await startAthosServer({ port: 0, apiKey: API_KEY, faults: true });
@@ -141,6 +159,9 @@ export function audioElementPeak(page: Page, ms = 1500): Promise<number> {
     return peak;
   }, ms);
 }
+
+/** What {@link leftovers} says once a call is over and the SDK released everything. */
+export const NOTHING_RUNNING = { liveTracks: 0, openContexts: 0, openSockets: 0, audioElements: 0 };
 
 /**
  * Records every microphone track, AudioContext and WebSocket the page creates, for

@@ -4,63 +4,38 @@
  * device switching and loss, permissions, autoplay, and a clean teardown.
  */
 import type { Page } from '@playwright/test';
-import { JitterBuffer } from '../src/media/dsp/JitterBuffer.ts';
-import { Resampler } from '../src/media/dsp/Resampler.ts';
 import { CHROMIUM_ARGS, FAKE_MIC_ARGS, AUTOPLAY_ARGS } from '../playwright.config.ts';
 import {
   audioElementPeak,
   test as base,
   eventNames,
   expect,
-  installLeakProbe,
   leftovers,
+  NOTHING_RUNNING,
   startCall,
   waitForEvent,
 } from './fixtures.ts';
 
-const test = base.extend<{ chromiumArgs: string[] | null }>({
-  /** Chromium flags for a test that needs another browser than the suite's. */
-  chromiumArgs: [null, { option: true }],
-  /** Every page records what it opens and when it sends audio. */
-  page: async ({ context, playwright, chromiumArgs, baseURL }, use) => {
-    const browser = chromiumArgs ? await playwright.chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs }) : null;
-    const owner = browser ? await browser.newContext({ baseURL, permissions: ['microphone'] }) : context;
-    const page = await owner.newPage();
-    await installLeakProbe(page);
+/** Every page also records when it sends audio (see installMediaProbe). */
+const test = base.extend({
+  page: async ({ page }, use) => {
     await installMediaProbe(page);
     await use(page);
-    await browser?.close();
   },
 });
 
-const NOTHING_RUNNING = { liveTracks: 0, openContexts: 0, openSockets: 0, audioElements: 0 };
-
 /**
  * Records when the page sends WebSocket frames, binary (uplink audio) and text (control
- * messages, among them a heartbeat every second), when persona frames arrive, long tasks, and
- * every RTCPeerConnection it makes.
+ * messages, among them a heartbeat every second), and every RTCPeerConnection it makes.
  */
 async function installMediaProbe(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const probe = {
       sends: [] as number[],
       textSends: [] as number[],
-      /** Arrivals of persona frames, and of `clear` messages (as negative times). */
-      arrivals: [] as number[],
-      longTasks: 0,
       peers: [] as RTCPeerConnection[],
     };
     Object.assign(window, { mediaProbe: probe });
-    new PerformanceObserver((list) => (probe.longTasks += list.getEntries().length)).observe({ type: 'longtask' });
-    window.WebSocket = class extends window.WebSocket {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols);
-        this.addEventListener('message', ({ data }) => {
-          if (typeof data !== 'string') probe.arrivals.push(performance.now());
-          else if (data.includes('"type":"clear"')) probe.arrivals.push(-performance.now());
-        });
-      }
-    };
     const send = WebSocket.prototype.send;
     WebSocket.prototype.send = function (data) {
       (typeof data === 'string' ? probe.textSends : probe.sends).push(performance.now());
@@ -316,63 +291,5 @@ test.describe('autoplay blocked', () => {
     await page.click('#resume');
     await expect.poll(() => audioElementPeak(page, 1000), { timeout: 20_000 }).toBeGreaterThan(0.05);
     expect(await payloads(page, 'error')).toHaveLength(1);
-  });
-});
-
-test.describe('measurements', () => {
-  test.skip(!process.env.ATHOS_MEASURE, 'set ATHOS_MEASURE=1 to measure (90 s)');
-
-  test('main-thread time per minute of call; jitter-buffer depth on the real arrival times', async ({ athosPage: page, athos }) => {
-    test.setTimeout(180_000);
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable');
-    const mainThread = async () => {
-      const { metrics } = await cdp.send('Performance.getMetrics');
-      const value = (name: string) => metrics.find((metric) => metric.name === name)!.value * 1000;
-      return { task: value('TaskDuration'), script: value('ScriptDuration'), at: Date.now() };
-    };
-    const perMinute = (from: { task: number; script: number; at: number }, to: typeof from) => {
-      const minutes = (to.at - from.at) / 60_000;
-      return `${Math.round((to.task - from.task) / minutes)} ms of tasks (${Math.round((to.script - from.script) / minutes)} ms of script)`;
-    };
-    const waitPageMs = (ms: number) =>
-      page.evaluate((duration) => new Promise((resolve) => setTimeout(resolve, duration)), ms);
-
-    const idleFrom = await mainThread();
-    await waitPageMs(30_000);
-    console.log(`[measure] idle harness page: ${perMinute(idleFrom, await mainThread())} per minute`);
-
-    await startCall(page, athos);
-    const callFrom = await mainThread();
-    const longTasksFrom = await page.evaluate(() => (window as any).mediaProbe.longTasks);
-    await waitPageMs(60_000);
-    console.log(`[measure] call: ${perMinute(callFrom, await mainThread())} per minute`);
-    console.log(`[measure] long tasks during the minute: ${(await page.evaluate(() => (window as any).mediaProbe.longTasks)) - longTasksFrom}`);
-
-    // Replays the persona frames' real arrival times through the jitter buffer, read in 128-sample
-    // quanta of a 44.1 kHz context as the worklet reads it.
-    const arrivals: number[] = await page.evaluate(() => (window as any).mediaProbe.arrivals);
-    const buffer = new JitterBuffer();
-    const resampler = new Resampler(16_000, 44_100);
-    const quantumMs = (128 / 44_100) * 1000;
-    const depths: number[] = [];
-    let next = 0;
-    for (let now = Math.abs(arrivals[0]!); next < arrivals.length || buffer.depth > 0; now += quantumMs) {
-      for (; next < arrivals.length && Math.abs(arrivals[next]!) <= now; next += 1) {
-        if (arrivals[next]! < 0) buffer.clear();
-        else buffer.push(new Int16Array(320).fill(1_000));
-      }
-      const played = new Float32Array(resampler.inputNeeded(128));
-      buffer.read(played);
-      resampler.write(played);
-      resampler.read(new Float32Array(128));
-      if (buffer.depth > 0) depths.push(buffer.depth / 16);
-    }
-    depths.sort((a, b) => a - b);
-    const percentile = (p: number) => Math.round(depths[Math.floor((depths.length - 1) * p)]!);
-    console.log(
-      `[measure] jitter buffer over ${arrivals.filter((at) => at > 0).length} persona frames: depth median ${percentile(0.5)} ms, ` +
-        `p95 ${percentile(0.95)} ms, max ${percentile(1)} ms; target ended at ${buffer.target / 16} ms`,
-    );
   });
 });
