@@ -398,8 +398,10 @@ test.describe('autoplay blocked', () => {
     expect(await errorEvents(page)).toEqual([expect.objectContaining({ code: 'AUDIO_PLAYBACK_BLOCKED', phase: 'media' })]);
     // Not a failure of connect(): the call is live, only silent for the rep.
     expect(await connectResult(page)).toEqual({ ok: true });
+    expect(await audioElementPeak(page, 1000)).toBeLessThan(0.001);
     await page.click('#resume');
     await expect.poll(() => audioElementPeak(page, 1000), { timeout: 15_000 }).toBeGreaterThan(0.05);
+    expect(await errorEvents(page)).toHaveLength(1);
     await page.evaluate(() => (window as any).harness.session.disconnect());
     await waitForEvent(page, 'ended');
     await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);

@@ -1,10 +1,10 @@
 /**
  * The media layer in real Chromium against the local server: the persona heard through the
  * SDK's `<audio>` element, the fake microphone's WAV reaching the gateway, speaking detection,
- * device switching and loss, permissions, autoplay, and a clean teardown.
+ * device switching and loss, permissions, and a clean teardown (autoplay: error-matrix.spec.ts).
  */
 import type { Page } from '@playwright/test';
-import { CHROMIUM_ARGS, FAKE_MIC_ARGS, AUTOPLAY_ARGS } from '../playwright.config.ts';
+import { AUTOPLAY_ARGS, CHROMIUM_ARGS } from '../playwright.config.ts';
 import {
   audioElementPeak,
   test as base,
@@ -264,32 +264,5 @@ test.describe('no microphone', () => {
     expect(await connectResult(page)).toEqual({ ok: false, error: expect.objectContaining({ code: 'NO_MIC_AVAILABLE', phase: 'media' }) });
     expect(await eventNames(page)).toEqual(['connecting', 'error']);
     await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
-  });
-});
-
-test.describe('autoplay blocked', () => {
-  // Chromium's default policy lets a page that captures the microphone play sound, and the SDK
-  // captures before it plays; the stricter policy (as on Android) refuses <audio>.play().
-  test.use({ chromiumArgs: [...CHROMIUM_ARGS, ...FAKE_MIC_ARGS, '--autoplay-policy=user-gesture-required'] });
-
-  test('AUDIO_PLAYBACK_BLOCKED once; persona audio is dropped, not queued; a click on #resume brings sound', async ({
-    page,
-    athos,
-  }) => {
-    await athos.fault('reset');
-    const options = { token: await athos.mintToken(), drillKey: 'ma-full-sale', apiBase: athos.url };
-    // The page starts the call on load: any touch of the page before would count as a gesture.
-    const gateway = page.waitForEvent('websocket', (socket) => socket.url().startsWith(athos.url.replace('http', 'ws')));
-    const greeting = gateway.then((socket) => socket.waitForEvent('framereceived', (frame) => typeof frame.payload !== 'string'));
-    await page.goto(`/e2e/harness.html#autostart=${encodeURIComponent(JSON.stringify(options))}`);
-    await greeting;
-    await waitForEvent(page, 'error');
-    expect(await payloads(page, 'error')).toEqual([expect.objectContaining({ code: 'AUDIO_PLAYBACK_BLOCKED', phase: 'media' })]);
-    expect(await page.evaluate(() => (window as any).harness.session.state)).toBe('connected');
-    expect(await audioElementPeak(page, 1000)).toBeLessThan(0.001);
-
-    await page.click('#resume');
-    await expect.poll(() => audioElementPeak(page, 1000), { timeout: 20_000 }).toBeGreaterThan(0.05);
-    expect(await payloads(page, 'error')).toHaveLength(1);
   });
 });

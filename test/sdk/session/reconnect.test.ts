@@ -1,24 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type AthosEventName, RoleplaySession } from '../../../src/index.ts';
+import { ATHOS_EVENT_NAMES, type AthosEventName, RoleplaySession } from '../../../src/index.ts';
 import { WebSocketVoiceTransport } from '../../../src/transport/WebSocketVoiceTransport.ts';
 import { fakeParts } from '../fakeParts.ts';
 import { downlinkFrame, fakeBrowser, flush, LIVE } from '../transport/fakeGateway.ts';
 
 const OPTIONS = { token: 'ast_token', drillKey: 'ma-full-sale' };
-const EVENT_NAMES: AthosEventName[] = [
-  'connecting',
-  'ready',
-  'personaSpeaking',
-  'userSpeaking',
-  'reconnecting',
-  'reconnected',
-  'ended',
-  'error',
-];
 
 function record(session: RoleplaySession) {
   const events: Array<{ name: AthosEventName; payload: unknown }> = [];
-  for (const name of EVENT_NAMES) session.on(name, (payload) => void events.push({ name, payload }));
+  for (const name of ATHOS_EVENT_NAMES) session.on(name, (payload) => void events.push({ name, payload }));
   return { events, names: () => events.map((event) => event.name) };
 }
 
