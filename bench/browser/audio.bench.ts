@@ -1,0 +1,84 @@
+/**
+ * Audio path: the SDK's own added latency on each side, measured in the page.
+ * - Capture: a click injected into a synthetic microphone (probes/synthetic-mic.js) → the
+ *   uplink frame that carries it, at WebSocket.send. For reference, the same click is also
+ *   timed at an AnalyserNode in an AudioContext of the bench's own: the part of the path that
+ *   any Web Audio capture pays before the SDK's code runs.
+ * - Playback: a persona frame whose first sample starts a tone burst (lib/click-persona.mjs),
+ *   as it arrives at the socket → the burst's onset at the SDK's <audio> element
+ *   (probes/audio-onsets.js). Jitter buffer, worklet, peer-connection loopback and the
+ *   element's own pipeline are all inside; the onset is also taken where the SDK's audio
+ *   enters the loopback, to split the figure in two.
+ */
+import { repeated } from '../lib/figures.mjs';
+import { recordBench } from '../lib/results.mjs';
+import { endCall, startCall } from './calls.ts';
+import { test } from './fixtures.ts';
+
+const CALLS = 3;
+const CLICKS_PER_CALL = 30;
+/** Audio before this long after `ready` is left out: the loopback is still settling. */
+const SETTLE_MS = 1000;
+/** An onset at the element belongs to the last onset at the socket within this long. */
+const PAIRING_WINDOW_MS = 400;
+
+test.use({ persona: 'clicks' });
+
+/** For each onset `later`, the time since the latest onset `earlier` before it, within the window. */
+function delays(earlier: number[], later: number[], since: number): number[] {
+  return later.flatMap((heard) => {
+    const sent = earlier.filter((at) => at >= since && at <= heard).at(-1);
+    return sent !== undefined && heard - sent <= PAIRING_WINDOW_MS ? [heard - sent] : [];
+  });
+}
+
+test('audio path', async ({ openBenchPage, athos }) => {
+  const capture: number[] = [];
+  const captureReference: number[] = [];
+  const playback: number[] = [];
+  const toLoopback: number[] = [];
+  const throughLoopback: number[] = [];
+  const jitterBufferMs: number[] = [];
+  let renderPeriodMs = 0;
+  for (let call = 0; call < CALLS; call += 1) {
+    const page = await openBenchPage(['synthetic-mic', 'audio-onsets']);
+    await startCall(page, athos);
+    await page.waitForTimeout(SETTLE_MS);
+    const from = await page.evaluate(() => performance.now());
+    const result = await page.evaluate(async (clicks) => {
+      const { __mic: mic, __onsets: onsets } = window as any;
+      mic.latencies.length = 0;
+      onsets.micReference = [];
+      onsets.watch(new MediaStream([mic.track.clone()]), onsets.micReference);
+      for (let i = 0; i < clicks; i += 1) {
+        mic.click();
+        await new Promise((resolve) => setTimeout(resolve, 400 + Math.random() * 100));
+      }
+      const { socket, loopbackInput, element, micReference } = onsets;
+      const jitterBufferMs = await onsets.jitterBufferMs();
+      return { capture: mic.latencies, clicks: mic.clicks, socket, loopbackInput, element, micReference, jitterBufferMs, renderPeriodMs: mic.renderPeriodMs };
+    }, CLICKS_PER_CALL);
+    capture.push(...result.capture);
+    captureReference.push(...delays(result.clicks, result.micReference, from));
+    const { socket, loopbackInput, element } = result;
+    playback.push(...delays(socket, element, from));
+    toLoopback.push(...delays(socket, loopbackInput, from));
+    throughLoopback.push(...delays(loopbackInput, element, from));
+    renderPeriodMs = result.renderPeriodMs;
+    if (result.jitterBufferMs !== null) jitterBufferMs.push(result.jitterBufferMs);
+    await endCall(page);
+    await page.close();
+  }
+  const figures = [
+    repeated('capture: microphone sample → frame at WebSocket.send', 'ms', capture, {
+      target: { max: 30, of: 'median' },
+      note: `includes up to ${renderPeriodMs.toFixed(0)} ms of the synthetic microphone's render period`,
+    }),
+    repeated('  reference: the same click at an AnalyserNode outside the SDK', 'ms', captureReference),
+    repeated('playback: frame at the socket → sound at `<audio>`', 'ms', playback, { target: { max: 80, of: 'median' } }),
+    repeated('playback, part 1: socket → into the loopback (jitter buffer, worklet)', 'ms', toLoopback),
+    repeated('playback, part 2: through the peer-connection loopback → `<audio>`', 'ms', throughLoopback),
+    repeated("  of which the loopback receiver's WebRTC jitter buffer (getStats, per call)", 'ms', jitterBufferMs),
+  ];
+  recordBench('audio', figures, { capture, captureReference, playback, toLoopback, throughLoopback, jitterBufferMs });
+});

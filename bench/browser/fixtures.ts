@@ -1,0 +1,76 @@
+import { test as base, type Page } from '@playwright/test';
+import { FAKE_MIC_ARGS } from '../../playwright.config.ts';
+// Plain JavaScript, shared with the Node benchmarks and the end-to-end tests.
+import { startAthosServer } from '../../server/index.js';
+import { mintToken } from '../lib/athos-api.mjs';
+import { clickPersonaFactory } from '../lib/click-persona.mjs';
+import { startPageServer } from '../lib/page-server.mjs';
+import { silentMicArgs } from '../lib/silent-mic.mjs';
+
+/** Init scripts in bench/page/probes/. */
+export type Probe = 'timeline' | 'audio-onsets' | 'synthetic-mic' | 'resources';
+
+export interface Athos {
+  /** `http://127.0.0.1:PORT`, the SDK's `apiBase`. */
+  url: string;
+  mintToken(): Promise<string>;
+}
+
+interface WorkerFixtures {
+  /** What the fake microphone captures: the e2e fixture's sentence and silence, or only silence. */
+  rep: 'speaking' | 'silent';
+  /** Which persona the local server runs: its scripted one, or lib/click-persona.mjs. */
+  persona: 'scripted' | 'clicks';
+  athos: Athos;
+  pageUrl: string;
+}
+
+interface TestFixtures {
+  /** A new page of the test's browser context with these probes, on the bench page. */
+  openBenchPage(probes: Probe[]): Promise<Page>;
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  rep: ['speaking', { scope: 'worker', option: true }],
+  launchOptions: [
+    async ({ launchOptions, rep }, use) => {
+      if (rep === 'speaking') return use(launchOptions);
+      const args = (launchOptions.args ?? []).filter((arg) => !FAKE_MIC_ARGS.includes(arg));
+      await use({ ...launchOptions, args: [...args, ...silentMicArgs()] });
+    },
+    { scope: 'worker' },
+  ],
+  persona: ['scripted', { scope: 'worker', option: true }],
+  athos: [
+    async ({ persona }, use) => {
+      const server = await startAthosServer({
+        host: '127.0.0.1',
+        port: 0,
+        apiKey: 'ath_test_bench',
+        ...(persona === 'clicks' ? { createPersona: clickPersonaFactory() } : {}),
+      });
+      await use({ url: server.url, mintToken: () => mintToken(server) });
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  pageUrl: [
+    async ({}, use) => {
+      const server = await startPageServer();
+      await use(server.url);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  openBenchPage: async ({ context, pageUrl }, use) => {
+    await use(async (probes) => {
+      const page = await context.newPage();
+      for (const probe of probes) {
+        await page.addInitScript({ path: new URL(`../page/probes/${probe}.js`, import.meta.url).pathname });
+      }
+      await page.goto(pageUrl);
+      await page.waitForFunction(() => 'bench' in window);
+      return page;
+    });
+  },
+});

@@ -1,0 +1,22 @@
+/** The two REST calls a benchmark makes to the local Athos server, as an integrator would. */
+
+async function post(url, credential, body, headers = {}) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${credential}`, 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`POST ${new URL(url).pathname}: HTTP ${response.status}`);
+  return response.json();
+}
+
+/** Mints a session token, as the integrator's backend does. */
+export async function mintToken({ url, apiKey }, externalUserId = 'rep-bench') {
+  const { token } = await post(`${url}/api/external/v1/session`, apiKey, { externalUserId });
+  return token;
+}
+
+/** Redeems a token, as the SDK does: `{ connectionUrl, connectionTicket, callId, … }`. */
+export function redeem({ url }, token) {
+  return post(`${url}/api/external/v1/roleplay/session`, token, { drillKey: 'ma-full-sale' });
+}

@@ -1,0 +1,31 @@
+/**
+ * Reads a Chromium trace (categories `toplevel` and `disabled-by-default-devtools.timeline`)
+ * for the top-level tasks of one page's renderer main thread.
+ */
+
+/**
+ * @param {Buffer} trace what `browser.stopTracing()` returns
+ * @param {string} pageUrl the page whose renderer counts
+ * @returns {{ perSecond: number[], cpuMs: number }} the task count of each whole second traced,
+ *   and the tasks' thread (CPU) time over the whole trace
+ */
+export function mainThreadTasks(trace, pageUrl) {
+  const parsed = JSON.parse(trace.toString('utf8'));
+  const events = parsed.traceEvents ?? parsed;
+  const started = events.find((event) => event.name === 'TracingStartedInBrowser');
+  const frame = started?.args.data.frames.find((candidate) => candidate.url === pageUrl);
+  if (!frame) throw new Error(`the trace does not show ${pageUrl}`);
+  const main = events.find(
+    (event) => event.ph === 'M' && event.name === 'thread_name' && event.pid === frame.processId && event.args.name === 'CrRendererMain',
+  );
+  const tasks = events.filter(
+    (event) => event.ph === 'X' && event.name === 'ThreadControllerImpl::RunTask' && event.pid === main.pid && event.tid === main.tid,
+  );
+  const lastTs = events.reduce((last, event) => Math.max(last, event.ts ?? 0), 0);
+  const perSecond = Array.from({ length: Math.floor((lastTs - started.ts) / 1e6) }, () => 0);
+  for (const task of tasks) {
+    const second = Math.floor((task.ts - started.ts) / 1e6);
+    if (second >= 0 && second < perSecond.length) perSecond[second] += 1;
+  }
+  return { perSecond, cpuMs: tasks.reduce((sum, task) => sum + (task.tdur ?? 0), 0) / 1000 };
+}

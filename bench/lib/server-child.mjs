@@ -1,0 +1,31 @@
+/**
+ * Child process of server-process.mjs: the local Athos server on 127.0.0.1, answering `stats`
+ * (CPU time and event-loop delay since the last `stats`) and `close` over IPC.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { startAthosServer } from '../../server/index.js';
+
+const server = await startAthosServer({ host: '127.0.0.1', port: 0, apiKey: 'ath_test_bench' });
+const loop = monitorEventLoopDelay({ resolution: 5 });
+loop.enable();
+let cpuSince = process.cpuUsage();
+
+process.on('message', async (message) => {
+  if (message === 'stats') {
+    const cpu = process.cpuUsage(cpuSince);
+    cpuSince = process.cpuUsage();
+    process.send({
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      loopDelayP99Ms: loop.percentile(99) / 1e6,
+      loopDelayMaxMs: loop.max / 1e6,
+      rssBytes: process.memoryUsage().rss,
+    });
+    loop.reset();
+  } else if (message === 'close') {
+    await server.close();
+    process.exit(0);
+  }
+});
+// Never outlive the benchmark.
+process.on('disconnect', () => process.exit(0));
+process.send({ url: server.url, apiKey: server.apiKey });

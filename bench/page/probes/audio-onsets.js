@@ -1,0 +1,103 @@
+// Init script: finds onsets of persona sound (a loud moment after at least QUIET_MS of quiet)
+// at three places: in each downlink frame as it arrives at the WebSocket; in the stream the SDK
+// sends into its echo-cancelling peer-connection loopback (after its jitter buffer and
+// worklet); and at the SDK's <audio> element. The last two through an AnalyserNode on the
+// stream. Results, in performance.now() ms:
+// window.__onsets = { socket: [...], loopbackInput: [...], element: [...] }.
+// window.__onsets.jitterBufferMs() reads the loopback receiver's own WebRTC jitter buffer delay;
+// window.__onsets.watch(stream, list) finds onsets in any other stream.
+(() => {
+  const LOUD = 0.02; // of full scale
+  const QUIET_MS = 200;
+  const POLL_MS = 5;
+  const onsets = { socket: [], loopbackInput: [], element: [] };
+  window.__onsets = onsets;
+
+  /** Feeds on the times of loud moments; records those that follow QUIET_MS of quiet. */
+  function onsetsInto(list) {
+    let lastLoud = -Infinity;
+    return (at) => {
+      if (at - lastLoud >= QUIET_MS) list.push(at);
+      lastLoud = at;
+    };
+  }
+
+  const loudAtSocket = onsetsInto(onsets.socket);
+  window.WebSocket = class extends window.WebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', ({ data }) => {
+        if (!(data instanceof ArrayBuffer) || data.byteLength <= 4) return;
+        const at = performance.now();
+        const pcm = new Int16Array(data, 4, (data.byteLength - 4) >> 1);
+        if (pcm.some((sample) => Math.abs(sample) >= LOUD * 32768)) loudAtSocket(at);
+      });
+    }
+  };
+
+  // The analyser's buffer ends at the context's currentTime: each sample's time is worked back
+  // from there, so the poll interval does not add to the measured time.
+  const NativeAudioContext = window.AudioContext;
+  let probeContext;
+  function watch(stream, list) {
+    probeContext ??= new NativeAudioContext();
+    const analyser = new AnalyserNode(probeContext, { fftSize: 2048 });
+    const source = probeContext.createMediaStreamSource(stream);
+    source.connect(analyser);
+    const samples = new Float32Array(analyser.fftSize);
+    const loud = onsetsInto(list);
+    let examinedUntil = probeContext.currentTime;
+    const poll = () => {
+      if (!stream.active) {
+        source.disconnect();
+        return;
+      }
+      const now = performance.now();
+      const end = probeContext.currentTime;
+      analyser.getFloatTimeDomainData(samples);
+      const rate = probeContext.sampleRate;
+      const first = Math.max(0, samples.length - Math.round((end - examinedUntil) * rate));
+      for (let i = first; i < samples.length; i += 1) {
+        if (Math.abs(samples[i]) >= LOUD) loud(now - ((samples.length - i) / rate) * 1000);
+      }
+      examinedUntil = end;
+      setTimeout(poll, POLL_MS);
+    };
+    poll();
+  }
+  onsets.watch = watch;
+
+  const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+  Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
+    ...srcObject,
+    set(stream) {
+      srcObject.set.call(this, stream);
+      if (this instanceof HTMLAudioElement && stream?.getAudioTracks().length) watch(stream, onsets.element);
+    },
+  });
+
+  const peers = [];
+  window.RTCPeerConnection = class extends window.RTCPeerConnection {
+    constructor(...args) {
+      super(...args);
+      peers.push(this);
+    }
+  };
+  /** The average time audio spent in the jitter buffer of the receiving side, per getStats. */
+  onsets.jitterBufferMs = async () => {
+    for (const peer of peers) {
+      for (const stats of (await peer.getStats()).values()) {
+        if (stats.type === 'inbound-rtp' && stats.jitterBufferEmittedCount > 0) {
+          return (1000 * stats.jitterBufferDelay) / stats.jitterBufferEmittedCount;
+        }
+      }
+    }
+    return null;
+  };
+
+  const addTrack = RTCPeerConnection.prototype.addTrack;
+  RTCPeerConnection.prototype.addTrack = function (track, ...streams) {
+    watch(new MediaStream([track]), onsets.loopbackInput);
+    return addTrack.call(this, track, ...streams);
+  };
+})();
