@@ -1,6 +1,7 @@
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import { toAthosError } from '../errors/toAthosError.ts';
 import type { PartContext } from '../session/SessionParts.ts';
+import { closeWorkletGraph } from './closeWorkletGraph.ts';
 import { loadWorklet } from './loadWorklet.ts';
 import type { MicrophoneInput, MicrophoneInputEvents } from './MicrophoneInput.ts';
 import { audioInputs, mediaDevicesOf, requestMicrophone, stopTracks } from './mediaDevices.ts';
@@ -95,12 +96,7 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
     this.#stopped = true;
     this.#listeners.abort();
     if (this.#source) release(this.#source);
-    if (this.#worklet) {
-      this.#worklet.port.onmessage = null;
-      this.#worklet.port.close();
-      this.#worklet.disconnect();
-    }
-    this.#audioContext?.close().catch(() => undefined);
+    closeWorkletGraph(this.#audioContext, this.#worklet);
   }
 
   async #open(): Promise<void> {

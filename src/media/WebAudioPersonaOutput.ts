@@ -1,5 +1,6 @@
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import type { PartContext } from '../session/SessionParts.ts';
+import { closeWorkletGraph } from './closeWorkletGraph.ts';
 import { loadWorklet } from './loadWorklet.ts';
 import { stopTracks } from './mediaDevices.ts';
 import { PeerConnectionLoopback } from './PeerConnectionLoopback.ts';
@@ -119,18 +120,13 @@ export class WebAudioPersonaOutput implements PersonaOutput {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#listeners.abort();
-    if (this.#worklet) {
-      this.#worklet.port.onmessage = null;
-      this.#worklet.port.close();
-      this.#worklet.disconnect();
-    }
     this.#loopback?.close();
     if (this.#destination) stopTracks(this.#destination.stream);
     if (this.#element) {
       this.#element.srcObject = null;
       this.#element.remove();
     }
-    this.#audioContext?.close().catch(() => undefined);
+    closeWorkletGraph(this.#audioContext, this.#worklet);
   }
 
   /**

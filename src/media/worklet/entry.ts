@@ -15,11 +15,43 @@ import {
   type PlaybackCommand,
   type PlaybackMessage,
   type ProcessorOptions,
+  STOP_COMMAND,
+  STOPPED_MESSAGE,
 } from './protocol.ts';
 
 // The AudioWorkletGlobalScope, which lib.dom does not describe.
 declare class AudioWorkletProcessor {
   readonly port: MessagePort;
+}
+
+/**
+ * What both processors share: the stop handshake. After `'stop'`, `process()` returns `false`
+ * once and confirms with `'stopped'`, so that Chromium can free the node and its context.
+ */
+abstract class StoppableProcessor extends AudioWorkletProcessor {
+  #stopping = false;
+
+  /** Handles a command that is not the stop command. */
+  protected abstract command(data: unknown): void;
+  /** Renders one quantum while running. */
+  protected abstract render(inputs: Float32Array[][], outputs: Float32Array[][]): void;
+
+  constructor() {
+    super();
+    this.port.onmessage = ({ data }: MessageEvent) => {
+      if (data === STOP_COMMAND) this.#stopping = true;
+      else this.command(data);
+    };
+  }
+
+  process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+    if (this.#stopping) {
+      this.port.postMessage(STOPPED_MESSAGE);
+      return false;
+    }
+    this.render(inputs, outputs);
+    return true;
+  }
 }
 declare function registerProcessor(
   name: string,
@@ -28,7 +60,7 @@ declare function registerProcessor(
 
 registerProcessor(
   CAPTURE_PROCESSOR,
-  class extends AudioWorkletProcessor {
+  class extends StoppableProcessor {
     readonly #pipeline: CapturePipeline;
     #muted = false;
 
@@ -39,23 +71,23 @@ registerProcessor(
         onFrame: (frame) => post(frame, [frame]),
         onSpeakingChange: (speaking) => post({ speaking }),
       });
-      this.port.onmessage = ({ data }: MessageEvent<CaptureCommand>) => {
-        this.#muted = data.muted;
-        this.#pipeline.reset();
-      };
     }
 
-    process(inputs: Float32Array[][]): boolean {
+    protected command(data: Exclude<CaptureCommand, typeof STOP_COMMAND>): void {
+      this.#muted = data.muted;
+      this.#pipeline.reset();
+    }
+
+    protected render(inputs: Float32Array[][]): void {
       const channel = inputs[0]?.[0];
       if (channel && !this.#muted) this.#pipeline.push(channel);
-      return true;
     }
   },
 );
 
 registerProcessor(
   PLAYBACK_PROCESSOR,
-  class extends AudioWorkletProcessor {
+  class extends StoppableProcessor {
     readonly #pipeline: PlaybackPipeline;
     #clears = 0;
 
@@ -65,20 +97,20 @@ registerProcessor(
         const message: PlaybackMessage = { speaking, clears: this.#clears };
         this.port.postMessage(message);
       });
-      this.port.onmessage = ({ data }: MessageEvent<PlaybackCommand>) => {
-        if (data === 'clear') {
-          this.#clears += 1;
-          this.#pipeline.clear();
-        } else {
-          this.#pipeline.push(data);
-        }
-      };
     }
 
-    process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+    protected command(data: Exclude<PlaybackCommand, typeof STOP_COMMAND>): void {
+      if (data === 'clear') {
+        this.#clears += 1;
+        this.#pipeline.clear();
+      } else {
+        this.#pipeline.push(data);
+      }
+    }
+
+    protected render(_inputs: Float32Array[][], outputs: Float32Array[][]): void {
       const channel = outputs[0]?.[0];
       if (channel) this.#pipeline.render(channel);
-      return true;
     }
   },
 );

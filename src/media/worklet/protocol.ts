@@ -19,16 +19,19 @@ export interface ProcessorOptions {
   sampleRate: number;
 }
 
+/** Main thread → either processor: stop processing for good, then confirm. */
+export const STOP_COMMAND = 'stop';
+/** Either processor → main thread: it has stopped; its context may be closed now. */
+export const STOPPED_MESSAGE = 'stopped';
+
 /** Main thread → capture processor. */
-export interface CaptureCommand {
-  muted: boolean;
-}
+export type CaptureCommand = { muted: boolean } | typeof STOP_COMMAND;
 
 /** Capture processor → main thread: a frame's buffer, or a voice-activity change. */
 export type CaptureMessage = ArrayBuffer | { speaking: boolean };
 
-/** Main thread → playback processor: a frame to queue, or `'clear'`. */
-export type PlaybackCommand = Int16Array | 'clear';
+/** Main thread → playback processor: a frame to queue, `'clear'`, or the stop command. */
+export type PlaybackCommand = Int16Array | 'clear' | typeof STOP_COMMAND;
 
 /** Playback processor → main thread. */
 export interface PlaybackMessage {

@@ -95,7 +95,7 @@ describe('WebAudioMicrophoneInput', () => {
     expect(error).toMatchObject({ code: 'INTERNAL_ERROR', phase: 'media' });
     expect((error as Error).message).toContain('workletUrl');
     expect(fake.created.streams[0]!.tracks[0]!.readyState).toBe('ended');
-    expect(fake.audioContext().close).toHaveBeenCalled();
+    await vi.waitFor(() => expect(fake.audioContext().close).toHaveBeenCalled());
   });
 
   it('rejects at once when aborted during the permission prompt, and releases a microphone granted later', async () => {
@@ -218,6 +218,9 @@ describe('WebAudioMicrophoneInput', () => {
     microphone.stop();
     microphone.stop();
     expect(created.streams[0]!.tracks[0]!.readyState).toBe('ended');
+    expect(worklet().port.postMessage).toHaveBeenLastCalledWith('stop');
+    expect(audioContext().close).not.toHaveBeenCalled();
+    worklet().port.receive('stopped');
     expect(audioContext().close).toHaveBeenCalledTimes(1);
     expect(worklet().port.close).toHaveBeenCalled();
     expect(worklet().port.onmessage).toBeNull();

@@ -130,12 +130,15 @@ describe('WebAudioPersonaOutput', () => {
     output.stop();
     expect(element()).toBeNull();
     expect(created.peers.every((peer) => peer.close.mock.calls.length > 0)).toBe(true);
+    expect(worklet().port.postMessage).toHaveBeenLastCalledWith('stop');
+    expect(audioContext().close).not.toHaveBeenCalled();
+    worklet().port.receive('stopped');
     expect(audioContext().close).toHaveBeenCalledTimes(1);
     expect(audioContext().destination!.stream.tracks[0]!.readyState).toBe('ended');
     expect(worklet().port.close).toHaveBeenCalled();
     audioContext().setState('suspended');
     output.push(FRAME);
-    expect(worklet().port.postMessage).not.toHaveBeenCalled();
+    expect(worklet().port.postMessage.mock.calls).toEqual([['stop']]);
     expect(events.onError).not.toHaveBeenCalled();
   });
 });
