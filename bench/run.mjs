@@ -7,7 +7,7 @@
  * failure.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { ensureChromium } from '../scripts/lib/chromium.mjs';
 import { enterPrivateNetwork } from './lib/netns.mjs';
 import { readResults, recordBench } from './lib/results.mjs';
 import { markdownTable } from './lib/table.mjs';
@@ -27,7 +27,6 @@ const BENCHES = {
 };
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const CHROMIUM = '/usr/bin/chromium';
 
 const options = process.argv.slice(2);
 const build = !options.includes('--no-build');
@@ -38,10 +37,7 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const names = Object.keys(BENCHES).filter((name) => requested.length === 0 || requested.includes(name));
-if (names.some((name) => BENCHES[name] === 'browser') && !existsSync(CHROMIUM)) {
-  console.error(`The browser benchmarks need Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
-  process.exit(2);
-}
+if (names.some((name) => BENCHES[name] === 'browser')) ensureChromium();
 
 enterPrivateNetwork();
 
