@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 
 /**
- * Gzipped size budgets, in bytes, set just above the measured sizes (0.1.0: 14 878, 13 314,
- * 13 320 and 1 766): growing past one is a decision to make in this file, not an accident.
+ * Gzipped size budgets, in bytes, set just above the measured sizes (0.1.0: 14 904, 13 386,
+ * 13 408 and 1 816): growing past one is a decision to make in this file, not an accident.
  * The ESM build is not minified (bundlers minify it); the others are.
  */
 const SIZE_BUDGETS: Record<string, number> = {
