@@ -35,7 +35,7 @@ export interface RedeemContext {
 export async function redeemToken(request: RedemptionRequest, context: RedeemContext): Promise<Redemption> {
   const budget = new AbortController();
   const deadline = setTimeout(() => budget.abort(), REDEEM_BUDGET_MS);
-  const signal = anySignal([context.signal, budget.signal]);
+  const signal = AbortSignal.any([context.signal, budget.signal]);
   const startedAt = Date.now();
   try {
     return await pRetry(() => attempt(request, context, signal), {
@@ -123,13 +123,4 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
-}
-
-function anySignal(signals: AbortSignal[]): AbortSignal {
-  const controller = new AbortController();
-  for (const signal of signals) {
-    if (signal.aborted) controller.abort(signal.reason);
-    else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-  }
-  return controller.signal;
 }
