@@ -45,8 +45,7 @@ export default defineConfig({
       entry: resolve(import.meta.dirname, 'src/index.ts'),
       name: 'AthosRoleplay',
       formats: ['es', 'cjs', 'iife'],
-      fileName: (format) =>
-        format === 'es' ? 'index.mjs' : format === 'cjs' ? 'index.cjs' : 'athos-roleplay.iife.js',
+      fileName: (format) => (format === 'es' ? 'index.mjs' : format === 'cjs' ? 'index.cjs' : 'athos-roleplay.iife.js'),
     },
   },
 });

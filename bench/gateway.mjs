@@ -39,7 +39,8 @@ const UPLINK = toFrames(parseWav(readFileSync(new URL('../e2e/fixtures/rep-speec
 
 function verdict(step) {
   if (step.errors > BREAKS.errors) return `errors (${step.firstErrors.join('; ')})`;
-  if (step.lateShare > BREAKS.lateShare) return `late persona frames ${(step.lateShare * 100).toFixed(1)}% > ${BREAKS.lateShare * 100}%`;
+  if (step.lateShare > BREAKS.lateShare)
+    return `late persona frames ${(step.lateShare * 100).toFixed(1)}% > ${BREAKS.lateShare * 100}%`;
   if (step.rttMs.p95 > BREAKS.rttP95Ms) return `heartbeat RTT p95 ${Math.round(step.rttMs.p95)} ms > ${BREAKS.rttP95Ms} ms`;
   if (step.generatorLoopP99Ms > BREAKS.generatorLoopP99Ms) return 'load generator saturated (this machine, not the gateway)';
   return null;
@@ -50,7 +51,12 @@ async function addCalls(calls, count, server, meter) {
   const opening = [];
   for (let i = 0; i < count; i += 1) {
     const call = new SimulatedCall(UPLINK, meter);
-    opening.push(call.open(server).then(() => calls.push(call), (error) => meter.error(`connect: ${error.message}`)));
+    opening.push(
+      call.open(server).then(
+        () => calls.push(call),
+        (error) => meter.error(`connect: ${error.message}`),
+      ),
+    );
     await sleep(RAMP_MS / count);
   }
   await Promise.all(opening);

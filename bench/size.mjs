@@ -47,7 +47,12 @@ export async function run() {
   for (const { name, file, module, target } of BUILDS) {
     const code = readFileSync(dist(file), 'utf8');
     const min = minified(file, code, module);
-    details[file] = { bytes: Buffer.byteLength(code), gzipAsShipped: gzipBytes(code), minBytes: Buffer.byteLength(min), minGzip: gzipBytes(min) };
+    details[file] = {
+      bytes: Buffer.byteLength(code),
+      gzipAsShipped: gzipBytes(code),
+      minBytes: Buffer.byteLength(min),
+      minGzip: gzipBytes(min),
+    };
     figures.push(single(name, 'B min+gzip', gzipBytes(min), { target }));
   }
   const app = await createOnlyApp();

@@ -92,7 +92,8 @@ const meter = new LevelMeter((level) => {
 async function backend<T>(method: 'GET' | 'POST', path: string): Promise<T> {
   const response = await fetch(`/demo-api${path}`, { method });
   const body = await response.json();
-  if (!response.ok) throw Object.assign(new Error(body?.error?.message ?? `HTTP ${response.status}`), { body, status: response.status });
+  if (!response.ok)
+    throw Object.assign(new Error(body?.error?.message ?? `HTTP ${response.status}`), { body, status: response.status });
   return body as T;
 }
 
@@ -113,7 +114,8 @@ async function showFaultStatus(): Promise<void> {
   const snapshot = await (await fetch(`${config.apiBase}/__faults`)).json();
   const parts = [`tenant ${snapshot.tenant}`];
   if (snapshot.stalledUntil) parts.push(`stalled until ${clock(new Date(snapshot.stalledUntil))}`);
-  if (snapshot.refusingReconnectsUntil) parts.push(`reconnects refused until ${clock(new Date(snapshot.refusingReconnectsUntil))}`);
+  if (snapshot.refusingReconnectsUntil)
+    parts.push(`reconnects refused until ${clock(new Date(snapshot.refusingReconnectsUntil))}`);
   const next = snapshot.nextRedemption;
   if (next) parts.push(`next redemption fails with ${next.status} ${next.code} (×${next.remaining})`);
   ui.faultStatus.textContent = `Server faults: ${parts.join(' · ')}`;
@@ -231,7 +233,11 @@ async function onEnded(callId: string, durationSec: number): Promise<void> {
   ui.resultStatus.textContent = 'Fetching the scored call from the REST API…';
   try {
     const call = await backend<ScoredCall>('GET', `/calls/${encodeURIComponent(callId)}`);
-    note(`GET /demo-api/calls/${callId}`, { status: call.status, turns: call.transcript.length, score: call.score?.overallScore });
+    note(`GET /demo-api/calls/${callId}`, {
+      status: call.status,
+      turns: call.transcript.length,
+      score: call.score?.overallScore,
+    });
     ui.resultScore.textContent = call.score
       ? `${call.score.overallScore} / 100${call.score.local ? ' (local score)' : ''}: ${call.score.summary} ${call.score.feedback}`
       : 'not scored';

@@ -29,19 +29,19 @@
  * belong to the backend endpoints and never reach the browser.
  */
 import type { Page } from '@playwright/test';
-import { AUTOPLAY_ARGS, CHROMIUM_ARGS, FAKE_MIC_ARGS } from '../playwright.config.ts';
 import { RECOVERY } from '../demo/recovery.ts';
+import { AUTOPLAY_ARGS, CHROMIUM_ARGS, FAKE_MIC_ARGS } from '../playwright.config.ts';
 import { startAthosServer } from '../server/index.js';
 import type { AthosErrorCode } from '../src/index.ts';
 import {
   type AthosServerHandle,
   audioElementPeak,
-  test,
   eventNames,
   expect,
   leftovers,
   NOTHING_RUNNING,
   startCall,
+  test,
   waitForEvent,
 } from './fixtures.ts';
 
@@ -166,7 +166,12 @@ interface RedemptionCase {
   arrange(athos: AthosServerHandle): Promise<Options>;
 }
 
-const fromServer = (httpStatus: number, extra: Options = {}) => ({ phase: 'redeem', httpStatus, requestId: REQUEST_ID, ...extra });
+const fromServer = (httpStatus: number, extra: Options = {}) => ({
+  phase: 'redeem',
+  httpStatus,
+  requestId: REQUEST_ID,
+  ...extra,
+});
 const freshToken = async (athos: AthosServerHandle) => ({ token: await athos.mintToken() });
 const withFault = (name: string, body: Options) => async (athos: AthosServerHandle) => {
   await athos.fault(name, body);
@@ -314,7 +319,11 @@ test.describe('during a call', () => {
     await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
   });
 
-  test('MIC_DEVICE_DISCONNECTED: the microphone goes away mid-call; the call goes on', async ({ athosPage: page, athos, context }) => {
+  test('MIC_DEVICE_DISCONNECTED: the microphone goes away mid-call; the call goes on', async ({
+    athosPage: page,
+    athos,
+    context,
+  }) => {
     await startCall(page, athos);
     await context.clearPermissions();
     await waitForEvent(page, 'error');
@@ -351,7 +360,11 @@ test.describe('during a call', () => {
 test.describe('microphone refused', () => {
   test.use({ permissions: [] });
 
-  test('MIC_PERMISSION_DENIED: before redemption; the same token works once allowed', async ({ athosPage: page, athos, context }) => {
+  test('MIC_PERMISSION_DENIED: before redemption; the same token works once allowed', async ({
+    athosPage: page,
+    athos,
+    context,
+  }) => {
     const token = await athos.mintToken();
     await start(page, athos, { token });
     await expectConnectRejected(page, 'MIC_PERMISSION_DENIED', { phase: 'media', retryable: false });
@@ -417,7 +430,8 @@ async function expectDemoError(page: Page, code: AthosErrorCode, fieldValues: st
   await expect(panel.locator('#error-code')).toHaveText(code);
   await expect(panel.locator('#error-message')).not.toBeEmpty();
   await expect(panel.locator('#error-recovery')).toHaveText(RECOVERY[code]);
-  for (const value of fieldValues) await expect(panel.locator('#error-fields dd').filter({ hasText: value }).first()).toBeVisible();
+  for (const value of fieldValues)
+    await expect(panel.locator('#error-fields dd').filter({ hasText: value }).first()).toBeVisible();
   await expect(page.getByRole('button', { name: 'Start call', exact: true })).toBeEnabled();
 }
 

@@ -20,84 +20,85 @@ export interface AthosServerHandle {
 
 const API_KEY = 'ath_test_e2e';
 
-export const test = base.extend<
-  { athosPage: Page; demoPage: Page; chromiumArgs: string[] | null },
-  { athos: AthosServerHandle }
->({
-  /**
-   * Chromium flags for a test that needs another browser than the suite's (no fake devices,
-   * another autoplay policy, …). Playwright refuses `launchOptions` inside a describe group, so
-   * such a test gets a browser of its own.
-   */
-  chromiumArgs: [null, { option: true }],
-  /** Every page records what it opens, for {@link leftovers}. */
-  page: async ({ context, playwright, chromiumArgs, baseURL }, use) => {
-    const browser = chromiumArgs ? await playwright.chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs }) : null;
-    const owner = browser ? await browser.newContext({ baseURL, permissions: ['microphone'] }) : context;
-    const page = await owner.newPage();
-    await installLeakProbe(page);
-    await use(page);
-    await browser?.close();
-  },
-  athos: [
-    async ({}, use) => {
-      const server = await startAthosServer({ port: 0, apiKey: API_KEY, faults: true });
-      const post = async (path: string, body: unknown, auth?: string) => {
-        const response = await fetch(`${server.url}${path}`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: `Bearer ${auth}` } : {}) },
-          body: JSON.stringify(body ?? {}),
-        });
-        return response.json();
-      };
-      await use({
-        url: server.url,
-        async mintToken(externalUserId = 'rep-e2e') {
-          const body = (await post('/api/external/v1/session', { externalUserId }, API_KEY)) as { token: string };
-          return body.token;
-        },
-        fault: (name, body) => post(`/__faults/${name}`, body),
-        async callStats(callId) {
-          const response = await fetch(`${server.url}/__faults/calls/${callId}`);
-          return (await response.json()) as Record<string, unknown>;
-        },
-        async rest(path) {
-          const response = await fetch(`${server.url}/api/external/v1${path}`, {
-            headers: { Authorization: `Bearer ${API_KEY}` },
-          });
-          return { status: response.status, body: await response.json() };
-        },
-      });
-      await server.close();
+export const test = base.extend<{ athosPage: Page; demoPage: Page; chromiumArgs: string[] | null }, { athos: AthosServerHandle }>(
+  {
+    /**
+     * Chromium flags for a test that needs another browser than the suite's (no fake devices,
+     * another autoplay policy, …). Playwright refuses `launchOptions` inside a describe group, so
+     * such a test gets a browser of its own.
+     */
+    chromiumArgs: [null, { option: true }],
+    /** Every page records what it opens, for {@link leftovers}. */
+    page: async ({ context, playwright, chromiumArgs, baseURL }, use) => {
+      const browser = chromiumArgs
+        ? await playwright.chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs })
+        : null;
+      const owner = browser ? await browser.newContext({ baseURL, permissions: ['microphone'] }) : context;
+      const page = await owner.newPage();
+      await installLeakProbe(page);
+      await use(page);
+      await browser?.close();
     },
-    { scope: 'worker' },
-  ],
-  athosPage: async ({ page, athos }, use) => {
-    await athos.fault('reset');
-    await page.goto('/e2e/harness.html');
-    await page.waitForFunction(() => 'harness' in window);
-    await use(page);
-    // Leave no call running into the next test.
-    await page.evaluate(() => (window as any).harness.session?.disconnect());
+    athos: [
+      async ({}, use) => {
+        const server = await startAthosServer({ port: 0, apiKey: API_KEY, faults: true });
+        const post = async (path: string, body: unknown, auth?: string) => {
+          const response = await fetch(`${server.url}${path}`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: `Bearer ${auth}` } : {}) },
+            body: JSON.stringify(body ?? {}),
+          });
+          return response.json();
+        };
+        await use({
+          url: server.url,
+          async mintToken(externalUserId = 'rep-e2e') {
+            const body = (await post('/api/external/v1/session', { externalUserId }, API_KEY)) as { token: string };
+            return body.token;
+          },
+          fault: (name, body) => post(`/__faults/${name}`, body),
+          async callStats(callId) {
+            const response = await fetch(`${server.url}/__faults/calls/${callId}`);
+            return (await response.json()) as Record<string, unknown>;
+          },
+          async rest(path) {
+            const response = await fetch(`${server.url}/api/external/v1${path}`, {
+              headers: { Authorization: `Bearer ${API_KEY}` },
+            });
+            return { status: response.status, body: await response.json() };
+          },
+        });
+        await server.close();
+      },
+      { scope: 'worker' },
+    ],
+    athosPage: async ({ page, athos }, use) => {
+      await athos.fault('reset');
+      await page.goto('/e2e/harness.html');
+      await page.waitForFunction(() => 'harness' in window);
+      await use(page);
+      // Leave no call running into the next test.
+      await page.evaluate(() => (window as any).harness.session?.disconnect());
+    },
+    /**
+     * The demo page (`/demo/`) with its backend: the page's `/demo-api` requests are answered by
+     * demo/backend.js against this worker's server, as `npm start` answers them.
+     */
+    demoPage: async ({ page, athos }, use) => {
+      await athos.fault('reset');
+      const demoApi = createDemoApi({ athosUrl: athos.url, apiKey: API_KEY, faults: true });
+      await page.route('**/demo-api/**', async (route) => {
+        const request = route.request();
+        const path = new URL(request.url()).pathname.slice('/demo-api'.length);
+        const { status, body } = await demoApi({ method: request.method(), path });
+        await route.fulfill({ status, json: body });
+      });
+      await page.goto('/demo/');
+      await page.locator('body[data-ready="true"]').waitFor();
+      await use(page);
+    },
   },
-  /**
-   * The demo page (`/demo/`) with its backend: the page's `/demo-api` requests are answered by
-   * demo/backend.js against this worker's server, as `npm start` answers them.
-   */
-  demoPage: async ({ page, athos }, use) => {
-    await athos.fault('reset');
-    const demoApi = createDemoApi({ athosUrl: athos.url, apiKey: API_KEY, faults: true });
-    await page.route('**/demo-api/**', async (route) => {
-      const request = route.request();
-      const path = new URL(request.url()).pathname.slice('/demo-api'.length);
-      const { status, body } = await demoApi({ method: request.method(), path });
-      await route.fulfill({ status, json: body });
-    });
-    await page.goto('/demo/');
-    await page.locator('body[data-ready="true"]').waitFor();
-    await use(page);
-  },
-});
+);
 
 export { expect };
 
@@ -206,8 +207,9 @@ export function leftovers(page: Page): Promise<Record<'liveTracks' | 'openContex
       liveTracks: probe.tracks.filter((track) => track.readyState === 'live').length,
       openContexts: probe.contexts.filter((context) => context.state !== 'closed').length,
       // The page server's own socket (Vite's hot reload) is not the SDK's.
-      openSockets: probe.sockets.filter((socket) => socket.readyState !== WebSocket.CLOSED && new URL(socket.url).host !== location.host)
-        .length,
+      openSockets: probe.sockets.filter(
+        (socket) => socket.readyState !== WebSocket.CLOSED && new URL(socket.url).host !== location.host,
+      ).length,
       audioElements: document.querySelectorAll('audio').length,
     };
   });

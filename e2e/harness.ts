@@ -2,8 +2,9 @@
  * The page the end-to-end tests drive. It loads the SDK from source and records every event
  * of every session it starts in `window.harness`, so tests can wait on conditions.
  */
-import * as sdk from '../src/index.ts';
+
 import type { AthosRoleplayCreateOptions, RoleplaySession } from '../src/index.ts';
+import * as sdk from '../src/index.ts';
 
 interface RecordedEvent {
   name: string;
@@ -39,7 +40,8 @@ const harness = {
       (error: unknown) => {
         harness.connectResult = {
           ok: false,
-          error: error instanceof sdk.AthosRoleplayError ? { ...error.toJSON(), sameAsEvent: sameAsLastError(error) } : String(error),
+          error:
+            error instanceof sdk.AthosRoleplayError ? { ...error.toJSON(), sameAsEvent: sameAsLastError(error) } : String(error),
         };
       },
     );

@@ -113,23 +113,33 @@ test.describe('a call', () => {
     await expect.poll(() => audioElementPeak(page, 1000)).toBeGreaterThan(0.05);
     const element = await page.evaluate(() => {
       const audio = document.querySelector('audio')!;
-      return { hidden: audio.hidden, inBody: audio.parentElement === document.body, tracks: (audio.srcObject as MediaStream).getAudioTracks().length };
+      return {
+        hidden: audio.hidden,
+        inBody: audio.parentElement === document.body,
+        tracks: (audio.srcObject as MediaStream).getAudioTracks().length,
+      };
     });
     expect(element).toEqual({ hidden: true, inBody: true, tracks: 1 });
     // Routed through the local peer-connection pair, so the echo canceller knows the sound.
     expect(await peerStates(page)).toEqual(['connected', 'connected']);
 
     await expect
-      .poll(async () => {
-        const stats = await athos.callStats(callId);
-        return { voiced: (stats.uplinkVoicedFrames as number) > 25, loud: (stats.uplinkPeak as number) > 8_000 };
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          const stats = await athos.callStats(callId);
+          return { voiced: (stats.uplinkVoicedFrames as number) > 25, loud: (stats.uplinkPeak as number) > 8_000 };
+        },
+        { timeout: 15_000 },
+      )
       .toEqual({ voiced: true, loud: true });
     const stats = await athos.callStats(callId);
     expect((stats.uplinkBytes as number) / (stats.uplinkFrames as number)).toBe(640);
   });
 
-  test('userSpeaking and personaSpeaking follow a real exchange, each reported only on change', async ({ athosPage: page, athos }) => {
+  test('userSpeaking and personaSpeaking follow a real exchange, each reported only on change', async ({
+    athosPage: page,
+    athos,
+  }) => {
     await startCall(page, athos);
     const both = [{ speaking: true }, { speaking: false }];
     await expect.poll(() => payloads(page, 'userSpeaking'), { timeout: 20_000 }).toEqual(expect.arrayContaining(both));
@@ -162,7 +172,9 @@ test.describe('a call', () => {
   }) => {
     const callId = await startCall(page, athos);
     const microphones = await callSession(page, 'listMicrophones');
-    const other = (microphones.value as Array<{ deviceId: string; label: string }>).find((mic) => mic.label === 'Fake Audio Input 2');
+    const other = (microphones.value as Array<{ deviceId: string; label: string }>).find(
+      (mic) => mic.label === 'Fake Audio Input 2',
+    );
     expect(other).toBeDefined();
     await expect.poll(async () => (await uplinkSends(page)).length).toBeGreaterThan(25);
 
@@ -173,9 +185,14 @@ test.describe('a call', () => {
 
     // From the last frame before the switch to the first one 200 ms after it.
     const sends = await uplinkSends(page);
-    const around = sends.slice(sends.filter((at) => at < switchedFrom).length - 1, sends.findIndex((at) => at > switchedAt + 200) + 1);
+    const around = sends.slice(
+      sends.filter((at) => at < switchedFrom).length - 1,
+      sends.findIndex((at) => at > switchedAt + 200) + 1,
+    );
     const longestGap = Math.max(...around.slice(1).map((at, i) => at - around[i]!));
-    console.log(`[measure] setMicrophone: took ${Math.round(switchedAt - switchedFrom)} ms; longest uplink gap around it ${Math.round(longestGap)} ms`);
+    console.log(
+      `[measure] setMicrophone: took ${Math.round(switchedAt - switchedFrom)} ms; longest uplink gap around it ${Math.round(longestGap)} ms`,
+    );
     expect(longestGap).toBeLessThan(100);
     // No audio went missing either: one frame per 20 ms across the switch.
     const elapsed = around.at(-1)! - around[0]!;
@@ -244,7 +261,10 @@ test.describe('microphone refused', () => {
     });
     const token = await athos.mintToken();
     await startWith(page, athos, token);
-    expect(await connectResult(page)).toEqual({ ok: false, error: expect.objectContaining({ code: 'MIC_PERMISSION_DENIED', phase: 'media' }) });
+    expect(await connectResult(page)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'MIC_PERMISSION_DENIED', phase: 'media' }),
+    });
     expect(redemptions).toEqual([]);
     await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
 
@@ -261,7 +281,10 @@ test.describe('no microphone', () => {
     await createSession(page, athos);
     expect(await callSession(page, 'listMicrophones')).toEqual({ ok: true, value: [] });
     await startWith(page, athos, await athos.mintToken());
-    expect(await connectResult(page)).toEqual({ ok: false, error: expect.objectContaining({ code: 'NO_MIC_AVAILABLE', phase: 'media' }) });
+    expect(await connectResult(page)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'NO_MIC_AVAILABLE', phase: 'media' }),
+    });
     expect(await eventNames(page)).toEqual(['connecting', 'error']);
     await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
   });

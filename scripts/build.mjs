@@ -9,7 +9,18 @@ import { build } from 'rolldown';
 const run = (command, args) => execFileSync(command, args, { stdio: 'inherit' });
 
 run('npx', ['vite', 'build', '--logLevel', 'warn']);
-run('npx', ['dts-bundle-generator', '--silent', '--no-check', '--export-referenced-types', 'false', '--project', 'tsconfig.build.json', '-o', 'dist/index.d.ts', 'src/index.ts']);
+run('npx', [
+  'dts-bundle-generator',
+  '--silent',
+  '--no-check',
+  '--export-referenced-types',
+  'false',
+  '--project',
+  'tsconfig.build.json',
+  '-o',
+  'dist/index.d.ts',
+  'src/index.ts',
+]);
 copyFileSync('dist/index.d.ts', 'dist/index.d.cts');
 await build({
   input: 'src/media/worklet/entry.ts',

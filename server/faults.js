@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readJsonBody } from './http/body.js';
-import { ApiError, sendError, sendJson, STATUS_BY_CODE } from './http/envelope.js';
+import { ApiError, STATUS_BY_CODE, sendError, sendJson } from './http/envelope.js';
 
 /** @typedef {'active' | 'inactive' | 'over_quota'} TenantState */
 /** @typedef {'json' | 'html' | 'empty' | 'invalid-json'} FaultBody */
@@ -116,7 +116,9 @@ function sendFault({ res, requestId }, fault) {
   if (fault.body === 'json') {
     sendError(res, requestId, new ApiError(fault.code, `Injected fault: ${fault.code}.`, { status, headers }));
   } else if (fault.body === 'html') {
-    res.writeHead(status, { ...headers, 'Content-Type': 'text/html' }).end(`<html><body><h1>${status}</h1>Injected fault.</body></html>`);
+    res
+      .writeHead(status, { ...headers, 'Content-Type': 'text/html' })
+      .end(`<html><body><h1>${status}</h1>Injected fault.</body></html>`);
   } else if (fault.body === 'invalid-json') {
     res.writeHead(status, { ...headers, 'Content-Type': 'application/json' }).end('{"error": {"code": ');
   } else {
@@ -144,7 +146,12 @@ export function registerFaultRoutes(router, { faults, gateway, calls }) {
    * @param {(body: Record<string, unknown>) => unknown} action returns the response body
    */
   const post = (path, action) =>
-    router.route('POST', `/__faults${path}`, async (ctx) => sendJson(ctx.res, 200, action(await readJsonBody(ctx.req)) ?? faults.snapshot()), cors);
+    router.route(
+      'POST',
+      `/__faults${path}`,
+      async (ctx) => sendJson(ctx.res, 200, action(await readJsonBody(ctx.req)) ?? faults.snapshot()),
+      cors,
+    );
 
   router.route('GET', '/__faults', (ctx) => sendJson(ctx.res, 200, faults.snapshot()), cors);
   post('/reset', () => faults.reset());
@@ -159,18 +166,23 @@ export function registerFaultRoutes(router, { faults, gateway, calls }) {
     if (callId && ended.length === 0) throw new ApiError('CALL_NOT_FOUND', 'No live call with that id.');
     return { ended };
   });
-  router.route('GET', '/__faults/calls/:callId', (ctx) => {
-    const call = calls.get(ctx.params.callId ?? '');
-    if (!call) throw new ApiError('CALL_NOT_FOUND', 'No call with that id.');
-    sendJson(ctx.res, 200, {
-      callId: call.callId,
-      state: call.state,
-      ...call.stats,
-      userTurns: call.transcript.filter((t) => t.role === 'user').length,
-      personaTurns: call.transcript.filter((t) => t.role === 'assistant').length,
-      endedReason: call.endedReason,
-    });
-  }, cors);
+  router.route(
+    'GET',
+    '/__faults/calls/:callId',
+    (ctx) => {
+      const call = calls.get(ctx.params.callId ?? '');
+      if (!call) throw new ApiError('CALL_NOT_FOUND', 'No call with that id.');
+      sendJson(ctx.res, 200, {
+        callId: call.callId,
+        state: call.state,
+        ...call.stats,
+        userTurns: call.transcript.filter((t) => t.role === 'user').length,
+        personaTurns: call.transcript.filter((t) => t.role === 'assistant').length,
+        endedReason: call.endedReason,
+      });
+    },
+    cors,
+  );
 }
 
 /**
@@ -183,7 +195,7 @@ function redemptionFault(body) {
   const faultBody = body.body === undefined ? 'json' : oneOf(body.body, FAULT_BODIES, 'body');
   let status = integer(body.status, 'status', 400, 599);
   if (status === null && (code !== null || faultBody !== 'json')) {
-    status = code === null ? 500 : STATUS_BY_CODE[/** @type {keyof STATUS_BY_CODE} */ (code)] ?? 500;
+    status = code === null ? 500 : (STATUS_BY_CODE[/** @type {keyof STATUS_BY_CODE} */ (code)] ?? 500);
   }
   const retryAfterSec = integer(body.retryAfterSec, 'retryAfterSec', 0, 3600);
   return {

@@ -5,8 +5,8 @@
 import { createServer } from 'node:http';
 import { resolveConfig, urlHost } from './config.js';
 import { createFaults, registerFaultRoutes } from './faults.js';
-import { VOICE_PATH } from './gateway/protocol.js';
 import { createGateway } from './gateway/gateway.js';
+import { VOICE_PATH } from './gateway/protocol.js';
 import { createRouter } from './http/router.js';
 import { loadLineAudio } from './persona/audio.js';
 import { scriptedPersonaFactory } from './persona/scripted.js';
@@ -63,7 +63,12 @@ export async function startAthosServer(overrides = {}) {
   let connectionUrl = '';
   const router = createRouter({ log });
   router.route('POST', `${API_BASE}/session`, mintSessionHandler({ apiKey: config.apiKey, tokens }));
-  router.route('POST', `${API_BASE}/roleplay/session`, redeemHandler({ tokens, tickets, calls, faults, connectionUrl: () => connectionUrl }), { cors: true });
+  router.route(
+    'POST',
+    `${API_BASE}/roleplay/session`,
+    redeemHandler({ tokens, tickets, calls, faults, connectionUrl: () => connectionUrl }),
+    { cors: true },
+  );
   router.route('GET', `${API_BASE}/calls`, listCallsHandler({ apiKey: config.apiKey, calls }));
   router.route('GET', `${API_BASE}/calls/:callId`, getCallHandler({ apiKey: config.apiKey, calls }));
   if (config.faults) registerFaultRoutes(router, { faults, gateway, calls });

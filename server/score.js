@@ -31,17 +31,20 @@ export function scoreCall(transcript) {
   }
 
   const ratio = repMs / (repMs + personaMs);
-  const distance = ratio < IDEAL_TALK_RATIO.min ? IDEAL_TALK_RATIO.min - ratio
-    : ratio > IDEAL_TALK_RATIO.max ? ratio - IDEAL_TALK_RATIO.max : 0;
+  const distance =
+    ratio < IDEAL_TALK_RATIO.min ? IDEAL_TALK_RATIO.min - ratio : ratio > IDEAL_TALK_RATIO.max ? ratio - IDEAL_TALK_RATIO.max : 0;
   const talkPoints = TALK_POINTS * Math.max(0, 1 - distance / 0.4);
 
   const latencies = answerLatencies(transcript);
   const averageLatency = latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : null;
-  const latencyPoints = averageLatency === null ? LATENCY_POINTS / 2
-    : LATENCY_POINTS * Math.min(1, Math.max(0, 1 - (averageLatency - FAST_ANSWER_MS) / SLOW_ANSWER_SPAN_MS));
+  const latencyPoints =
+    averageLatency === null
+      ? LATENCY_POINTS / 2
+      : LATENCY_POINTS * Math.min(1, Math.max(0, 1 - (averageLatency - FAST_ANSWER_MS) / SLOW_ANSWER_SPAN_MS));
 
   const percent = Math.round(ratio * 100);
-  const latencyText = averageLatency === null ? 'never answered the persona' : `answered in ${(averageLatency / 1000).toFixed(1)} s on average`;
+  const latencyText =
+    averageLatency === null ? 'never answered the persona' : `answered in ${(averageLatency / 1000).toFixed(1)} s on average`;
   const feedback = [
     ratio > IDEAL_TALK_RATIO.max ? 'Talk less and ask more questions; let the prospect speak.' : '',
     ratio < IDEAL_TALK_RATIO.min ? 'Lead the conversation more; the prospect did most of the talking.' : '',

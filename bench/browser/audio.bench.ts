@@ -56,7 +56,16 @@ test('audio path', async ({ openBenchPage, athos }) => {
       }
       const { socket, loopbackInput, element, micReference } = onsets;
       const jitterBufferMs = await onsets.jitterBufferMs();
-      return { capture: mic.latencies, clicks: mic.clicks, socket, loopbackInput, element, micReference, jitterBufferMs, renderPeriodMs: mic.renderPeriodMs };
+      return {
+        capture: mic.latencies,
+        clicks: mic.clicks,
+        socket,
+        loopbackInput,
+        element,
+        micReference,
+        jitterBufferMs,
+        renderPeriodMs: mic.renderPeriodMs,
+      };
     }, CLICKS_PER_CALL);
     capture.push(...result.capture);
     captureReference.push(...delays(result.clicks, result.micReference, from));

@@ -20,10 +20,13 @@ declare global {
 /** Starts a call on a bench page with a fresh token; resolves once it is ready, throws if it fails. */
 export async function startCall(page: Page, athos: Athos): Promise<void> {
   const token = await athos.mintToken();
-  const outcome = await page.evaluate(async (options) => {
-    await window.bench.start(options);
-    return window.bench.outcome;
-  }, { token, drillKey: 'ma-full-sale', apiBase: athos.url });
+  const outcome = await page.evaluate(
+    async (options) => {
+      await window.bench.start(options);
+      return window.bench.outcome;
+    },
+    { token, drillKey: 'ma-full-sale', apiBase: athos.url },
+  );
   if (outcome !== 'ok') throw new Error(`connect() failed: ${outcome}`);
 }
 

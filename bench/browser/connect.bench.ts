@@ -75,7 +75,11 @@ test('connect', async ({ openBenchPage, athos }) => {
   const toReady = (t: Timestamps) => t.ready - t.connect;
   const figures = [
     repeated('connect() → ready', 'ms', warm.map(toReady), { target: { max: 150, of: 'median' } }),
-    repeated('connect() → first persona sound at `<audio>`', 'ms', warm.map((t) => t.firstSound - t.connect)),
+    repeated(
+      'connect() → first persona sound at `<audio>`',
+      'ms',
+      warm.map((t) => t.firstSound - t.connect),
+    ),
     ...[...PHASES, ...PLAYBACK_PATH].map(([name, phase]) => repeated(name, 'ms', warm.map(phase))),
     single('connect() → ready, first call of the browser', 'ms', toReady(cold!)),
   ];

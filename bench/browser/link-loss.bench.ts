@@ -29,7 +29,8 @@ const pageNow = (page: Page) => page.evaluate(() => performance.now());
 /** When the last message before `before` arrived, on any socket. */
 const lastMessageBefore = (page: Page, before: number) =>
   page.evaluate(
-    (until) => Math.max(...(window as any).__timeline.sockets.map((socket: any) => socket.lastMessage).filter((at: number) => at < until)),
+    (until) =>
+      Math.max(...(window as any).__timeline.sockets.map((socket: any) => socket.lastMessage).filter((at: number) => at < until)),
     before,
   );
 

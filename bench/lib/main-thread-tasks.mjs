@@ -16,10 +16,12 @@ export function mainThreadTasks(trace, pageUrl) {
   const frame = started?.args.data.frames.find((candidate) => candidate.url === pageUrl);
   if (!frame) throw new Error(`the trace does not show ${pageUrl}`);
   const main = events.find(
-    (event) => event.ph === 'M' && event.name === 'thread_name' && event.pid === frame.processId && event.args.name === 'CrRendererMain',
+    (event) =>
+      event.ph === 'M' && event.name === 'thread_name' && event.pid === frame.processId && event.args.name === 'CrRendererMain',
   );
   const tasks = events.filter(
-    (event) => event.ph === 'X' && event.name === 'ThreadControllerImpl::RunTask' && event.pid === main.pid && event.tid === main.tid,
+    (event) =>
+      event.ph === 'X' && event.name === 'ThreadControllerImpl::RunTask' && event.pid === main.pid && event.tid === main.tid,
   );
   const lastTs = events.reduce((last, event) => Math.max(last, event.ts ?? 0), 0);
   const perSecond = Array.from({ length: Math.floor((lastTs - started.ts) / 1e6) }, () => 0);

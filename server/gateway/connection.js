@@ -148,7 +148,10 @@ export class Connection {
    */
   receiveAudio(session, data) {
     if (!isValidUplinkLength(data.length)) {
-      this.warn('BAD_AUDIO_FRAME', `Audio frames must have an even length from 2 to ${MAX_UPLINK_BYTES} bytes; got ${data.length}.`);
+      this.warn(
+        'BAD_AUDIO_FRAME',
+        `Audio frames must have an even length from 2 to ${MAX_UPLINK_BYTES} bytes; got ${data.length}.`,
+      );
       return;
     }
     // Copy: the received buffer need not be aligned for an Int16Array view.
@@ -205,12 +208,16 @@ export class Connection {
 
   /** @param {number} delayMs */
   armAuthTimer(delayMs) {
-    this.authTimer = setTimeout(() => this.guard(() => {
-      // A stalled gateway does not notice the time pass: the wait starts over when it ends.
-      const { faults } = this.deps;
-      if (faults.stalled()) this.armAuthTimer(faults.stallEndsAt() - Date.now() + AUTH_TIMEOUT_MS);
-      else this.close(CLOSE.AUTH_TIMEOUT, 'no auth or resume in time');
-    }), delayMs);
+    this.authTimer = setTimeout(
+      () =>
+        this.guard(() => {
+          // A stalled gateway does not notice the time pass: the wait starts over when it ends.
+          const { faults } = this.deps;
+          if (faults.stalled()) this.armAuthTimer(faults.stallEndsAt() - Date.now() + AUTH_TIMEOUT_MS);
+          else this.close(CLOSE.AUTH_TIMEOUT, 'no auth or resume in time');
+        }),
+      delayMs,
+    );
   }
 
   stopTimers() {

@@ -102,7 +102,8 @@ export function createRouter({ log }) {
       }
       await handler({ req, res, requestId, url, params: decodeParams(params) });
     } catch (error) {
-      if (!(error instanceof ApiError)) log(`internal error on ${method} ${req.url}: ${error instanceof Error ? error.stack : error}`);
+      if (!(error instanceof ApiError))
+        log(`internal error on ${method} ${req.url}: ${error instanceof Error ? error.stack : error}`);
       if (res.headersSent) {
         res.destroy();
         return;

@@ -56,8 +56,11 @@ export function parseWav(wav, name) {
       };
     } else if (id === 'data') {
       if (!format) throw new Error(`${name}: data chunk before fmt chunk`);
-      const ok = (format.tag === 1 || format.tag === 0xfffe) && format.channels === 1 &&
-        format.sampleRate === SAMPLE_RATE && format.bits === 16;
+      const ok =
+        (format.tag === 1 || format.tag === 0xfffe) &&
+        format.channels === 1 &&
+        format.sampleRate === SAMPLE_RATE &&
+        format.bits === 16;
       if (!ok) throw new Error(`${name}: expected 16-bit PCM mono at ${SAMPLE_RATE} Hz`);
       // Some writers leave the data size unset (0 or 0xFFFFFFFF) when streaming.
       const end = size === 0 || body + size > wav.length ? wav.length : body + size;

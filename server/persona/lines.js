@@ -41,7 +41,7 @@ const REPLIES = Object.freeze({
   Elite: [
     'How did you get my number? I get these calls daily.',
     "I'm not interested. You all say the same thing.",
-    "My plan is fine. Why should I stay on the line?",
+    'My plan is fine. Why should I stay on the line?',
     "That's not what the last agent told me. Which is it?",
     "Put it in writing. I won't decide on the phone.",
   ],

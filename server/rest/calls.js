@@ -35,10 +35,13 @@ export function listCallsHandler({ apiKey, calls }) {
 
     const matching = calls.scored().filter((call) => {
       const started = Date.parse(call.startedAt ?? '');
-      return started >= from && (to === null || started <= to) &&
+      return (
+        started >= from &&
+        (to === null || started <= to) &&
         (userId === null || call.externalUserId === userId) &&
         (agencyId === null || call.externalAgencyId === agencyId) &&
-        (after === null || compareNewestFirst(after, call) < 0);
+        (after === null || compareNewestFirst(after, call) < 0)
+      );
     });
     const page = matching.slice(0, limit);
     const last = page[page.length - 1];

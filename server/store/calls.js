@@ -106,9 +106,7 @@ export function createCallStore() {
 
     /** Scored calls, newest first (by start, then id). */
     scored() {
-      return [...calls.values()]
-        .filter((call) => call.state === 'scored')
-        .sort((a, b) => compareNewestFirst(a, b));
+      return [...calls.values()].filter((call) => call.state === 'scored').sort((a, b) => compareNewestFirst(a, b));
     },
   };
 }

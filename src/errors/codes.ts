@@ -35,11 +35,7 @@ export function isAthosErrorCode(value: unknown): value is AthosErrorCode {
   return typeof value === 'string' && (ATHOS_ERROR_CODES as readonly string[]).includes(value);
 }
 
-const RETRYABLE_CODES: ReadonlySet<AthosErrorCode> = new Set([
-  'NETWORK_LOST',
-  'SERVICE_UNAVAILABLE',
-  'INTERNAL_ERROR',
-]);
+const RETRYABLE_CODES: ReadonlySet<AthosErrorCode> = new Set(['NETWORK_LOST', 'SERVICE_UNAVAILABLE', 'INTERNAL_ERROR']);
 
 /** Whether trying the same thing again (a new session with a fresh token) can help. */
 export function isRetryableCode(code: AthosErrorCode): boolean {

@@ -1,5 +1,5 @@
 import { redactSecrets } from '../utils/logger.ts';
-import { AthosRoleplayError, type AthosErrorPhase } from './AthosRoleplayError.ts';
+import { type AthosErrorPhase, AthosRoleplayError } from './AthosRoleplayError.ts';
 
 /**
  * Keeps an `AthosRoleplayError` as it is; wraps anything else as `INTERNAL_ERROR`, with every

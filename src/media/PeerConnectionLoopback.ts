@@ -21,11 +21,7 @@ export class PeerConnectionLoopback {
    * @param onFailed - called if the connection fails later (e.g. a policy forbids local
    *   candidates), so the caller can play `local` directly instead.
    */
-  static async open(
-    local: MediaStream,
-    Peer: typeof RTCPeerConnection,
-    onFailed: () => void,
-  ): Promise<PeerConnectionLoopback> {
+  static async open(local: MediaStream, Peer: typeof RTCPeerConnection, onFailed: () => void): Promise<PeerConnectionLoopback> {
     const sender = new Peer();
     const receiver = new Peer();
     try {

@@ -34,7 +34,11 @@ export async function errorFromResponse(response: Response, secrets: readonly st
       retryable: true,
     });
   }
-  return new AthosRoleplayError('INTERNAL_ERROR', `Athos answered HTTP ${status} without an error body the SDK understands.`, details);
+  return new AthosRoleplayError(
+    'INTERNAL_ERROR',
+    `Athos answered HTTP ${status} without an error body the SDK understands.`,
+    details,
+  );
 }
 
 interface Envelope {

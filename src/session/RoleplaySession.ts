@@ -232,7 +232,9 @@ export class RoleplaySession {
   }
 
   async #leave(): Promise<void> {
-    this.#cancel?.abort(new AthosRoleplayError('INTERNAL_ERROR', 'connect() was cancelled by disconnect().', { phase: 'connect' }));
+    this.#cancel?.abort(
+      new AthosRoleplayError('INTERNAL_ERROR', 'connect() was cancelled by disconnect().', { phase: 'connect' }),
+    );
     const summary = await this.#transport?.leave().catch(() => undefined);
     this.#finish(undefined, summary?.durationSec);
   }

@@ -2,8 +2,8 @@ import type { BrowserEnv } from '../browser/BrowserEnv.ts';
 import type { MicrophoneInfo } from '../media/listMicrophones.ts';
 import type { MicrophoneInput, MicrophoneInputEvents } from '../media/MicrophoneInput.ts';
 import type { PersonaOutput, PersonaOutputEvents } from '../media/PersonaOutput.ts';
-import type { RedeemContext } from '../redeem/redeemToken.ts';
 import type { Redemption, RedemptionRequest } from '../redeem/Redemption.ts';
+import type { RedeemContext } from '../redeem/redeemToken.ts';
 import type { VoiceTransport, VoiceTransportEvents } from '../transport/VoiceTransport.ts';
 import type { Logger } from '../utils/logger.ts';
 

@@ -12,14 +12,15 @@ export type LifecycleEvent = 'connect' | 'live' | 'drop' | 'recover' | 'end';
  * The whole lifecycle as one table: for each state, the events it accepts and where each leads.
  * An event missing from a row is not allowed in that state.
  */
-export const TRANSITIONS: Readonly<Record<SessionState, Readonly<Partial<Record<LifecycleEvent, SessionState>>>>> =
-  Object.freeze({
+export const TRANSITIONS: Readonly<Record<SessionState, Readonly<Partial<Record<LifecycleEvent, SessionState>>>>> = Object.freeze(
+  {
     idle: { connect: 'connecting' },
     connecting: { live: 'connected', end: 'ended' },
     connected: { drop: 'reconnecting', end: 'ended' },
     reconnecting: { recover: 'connected', end: 'ended' },
     ended: {},
-  });
+  },
+);
 
 /** Holds the current state and moves it only along {@link TRANSITIONS}. */
 export class Lifecycle {

@@ -60,8 +60,7 @@ export class WebSocketVoiceTransport implements VoiceTransport {
     signal.throwIfAborted();
     const onAbort = () => this.#shutdown(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    const unavailable = (message: string) => () =>
-      new AthosRoleplayError('SERVICE_UNAVAILABLE', message, { phase: 'connect' });
+    const unavailable = (message: string) => () => new AthosRoleplayError('SERVICE_UNAVAILABLE', message, { phase: 'connect' });
     try {
       const socket = (this.#socket = this.#open(this.#url, 'connect'));
       await deadline(
@@ -113,11 +112,10 @@ export class WebSocketVoiceTransport implements VoiceTransport {
       url = undefined;
     }
     if (!url || !isSecureOrLocal(url, 'wss:', 'ws:')) {
-      throw new AthosRoleplayError(
-        'INTERNAL_ERROR',
-        'The voice gateway URL must be a wss: URL (plain ws: only for localhost).',
-        { phase: 'connect', retryable: false },
-      );
+      throw new AthosRoleplayError('INTERNAL_ERROR', 'The voice gateway URL must be a wss: URL (plain ws: only for localhost).', {
+        phase: 'connect',
+        retryable: false,
+      });
     }
     return url.href;
   }
@@ -220,8 +218,11 @@ export class WebSocketVoiceTransport implements VoiceTransport {
     const socket = (this.#socket = this.#open(this.#url, 'call'));
     let heartbeatMs: number;
     try {
-      heartbeatMs = await deadline(this.#requestResume(socket), RESUME_ATTEMPT_TIMEOUT_MS, signal, () =>
-        new Error('the voice gateway did not resume the call within 5 seconds'),
+      heartbeatMs = await deadline(
+        this.#requestResume(socket),
+        RESUME_ATTEMPT_TIMEOUT_MS,
+        signal,
+        () => new Error('the voice gateway did not resume the call within 5 seconds'),
       );
       // Stopped while `resumed` was on its way: this socket is no longer wanted.
       signal.throwIfAborted();

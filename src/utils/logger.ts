@@ -9,8 +9,7 @@ export interface Logger {
  * string details (the session token, tickets, resume tokens) with `[redacted]`.
  */
 export function createLogger(enabled: boolean, secrets: () => readonly string[]): Logger {
-  const redact = (value: unknown): unknown =>
-    typeof value === 'string' ? redactSecrets(value, secrets()) : value;
+  const redact = (value: unknown): unknown => (typeof value === 'string' ? redactSecrets(value, secrets()) : value);
   const write = (method: 'debug' | 'warn', message: string, details: unknown[]) => {
     if (!enabled) return;
     console[method](`[Athos] ${String(redact(message))}`, ...details.map(redact));

@@ -48,7 +48,15 @@ describe('package', () => {
     for (const file of files ?? []) {
       expect(file).toMatch(/^(dist\/[\w.-]+|package\.json|README\.md|CHANGELOG\.md)$/);
     }
-    expect(files).toEqual(expect.arrayContaining(['dist/index.mjs', 'dist/index.cjs', 'dist/athos-roleplay.iife.js', 'dist/index.d.ts', 'dist/index.d.cts']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'dist/index.mjs',
+        'dist/index.cjs',
+        'dist/athos-roleplay.iife.js',
+        'dist/index.d.ts',
+        'dist/index.d.cts',
+      ]),
+    );
   });
 
   it.each(Object.entries(SIZE_BUDGETS))('%s stays within its gzip budget', (file, budget) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AthosRoleplayError, type AthosEventName, RoleplaySession } from '../../src/index.ts';
+import { type AthosEventName, AthosRoleplayError, RoleplaySession } from '../../src/index.ts';
 import { fakeParts } from './fakeParts.ts';
 
 const OPTIONS = { token: 'ast_token', drillKey: 'ma-full-sale' };
@@ -71,9 +71,7 @@ describe('connect()', () => {
 
   it('does not emit ended when the failure came before redemption', async () => {
     const fake = fakeParts();
-    fake.microphone.start.mockRejectedValueOnce(
-      new AthosRoleplayError('MIC_PERMISSION_DENIED', 'denied', { phase: 'media' }),
-    );
+    fake.microphone.start.mockRejectedValueOnce(new AthosRoleplayError('MIC_PERMISSION_DENIED', 'denied', { phase: 'media' }));
     const session = new RoleplaySession(OPTIONS, fake.parts);
     const events = record(session);
     await expect(session.connect()).rejects.toMatchObject({ code: 'MIC_PERMISSION_DENIED' });
@@ -85,7 +83,10 @@ describe('connect()', () => {
     const fake = fakeParts();
     fake.output.start.mockRejectedValueOnce(new RangeError('boom'));
     const session = new RoleplaySession(OPTIONS, fake.parts);
-    await expect(session.connect()).rejects.toMatchObject({ code: 'INTERNAL_ERROR', message: expect.stringContaining('RangeError: boom') });
+    await expect(session.connect()).rejects.toMatchObject({
+      code: 'INTERNAL_ERROR',
+      message: expect.stringContaining('RangeError: boom'),
+    });
   });
 
   it('never puts the token in an error message or a debug line', async () => {

@@ -2,8 +2,8 @@ import { vi } from 'vitest';
 import type { BrowserEnv } from '../../src/browser/BrowserEnv.ts';
 import type { MicrophoneInputEvents } from '../../src/media/MicrophoneInput.ts';
 import type { PersonaOutputEvents } from '../../src/media/PersonaOutput.ts';
-import type { RedeemContext } from '../../src/redeem/redeemToken.ts';
 import type { Redemption, RedemptionRequest } from '../../src/redeem/Redemption.ts';
+import type { RedeemContext } from '../../src/redeem/redeemToken.ts';
 import type { SessionParts } from '../../src/session/SessionParts.ts';
 import type { VoiceTransportEvents } from '../../src/transport/VoiceTransport.ts';
 

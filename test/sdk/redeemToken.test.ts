@@ -78,7 +78,11 @@ describe('redeemToken', () => {
     expect(call?.url).not.toContain(TOKEN);
     expect(call?.init.method).toBe('POST');
     expect(call?.init.headers).toMatchObject({ Authorization: `Bearer ${TOKEN}`, 'Idempotency-Key': 'idem-1' });
-    expect(JSON.parse(String(call?.init.body))).toEqual({ drillKey: 'ma-full-sale', difficulty: 'Elite', filters: { state: 'CA' } });
+    expect(JSON.parse(String(call?.init.body))).toEqual({
+      drillKey: 'ma-full-sale',
+      difficulty: 'Elite',
+      filters: { state: 'CA' },
+    });
   });
 
   it.each([
@@ -133,7 +137,11 @@ describe('redeemToken', () => {
   });
 
   it('retries network failures, at most three attempts in all', async () => {
-    const { fetch, calls } = scriptedFetch([new TypeError('Failed to fetch'), new TypeError('Failed to fetch'), new TypeError('Failed to fetch')]);
+    const { fetch, calls } = scriptedFetch([
+      new TypeError('Failed to fetch'),
+      new TypeError('Failed to fetch'),
+      new TypeError('Failed to fetch'),
+    ]);
     const { error } = await settle(redeem(fetch));
     expect(calls).toHaveLength(3);
     expect(error).toMatchObject({ code: 'INTERNAL_ERROR', httpStatus: undefined, phase: 'redeem' });

@@ -14,7 +14,11 @@ const voiceUrl = () => `ws://127.0.0.1:${server.port}/v1/voice`;
 it('the fault controls do not exist unless enabled', async () => {
   const plain = await startServer({ faults: false });
   try {
-    for (const [method, path] of [['GET', '/__faults'], ['POST', '/__faults/drop'], ['POST', '/__faults/reset']] as const) {
+    for (const [method, path] of [
+      ['GET', '/__faults'],
+      ['POST', '/__faults/drop'],
+      ['POST', '/__faults/reset'],
+    ] as const) {
       const response = await request(plain, method, path);
       expect(response.status).toBe(404);
       expect(response.json.error.code).toBe('INVALID_REQUEST');
@@ -27,7 +31,13 @@ it('the fault controls do not exist unless enabled', async () => {
 it('GET /__faults shows the state, with CORS for the QA panel', async () => {
   const initial = await request(server, 'GET', '/__faults', { headers: { Origin: 'http://localhost:5173' } });
   expect(initial.headers.get('access-control-allow-origin')).toBe('*');
-  expect(initial.json).toEqual({ enabled: true, stalledUntil: null, refusingReconnectsUntil: null, tenant: 'active', nextRedemption: null });
+  expect(initial.json).toEqual({
+    enabled: true,
+    stalledUntil: null,
+    refusingReconnectsUntil: null,
+    tenant: 'active',
+    nextRedemption: null,
+  });
   await fault('tenant', { state: 'inactive' });
   await fault('stall', { seconds: 0.2 });
   const changed = await request(server, 'GET', '/__faults');
@@ -60,7 +70,10 @@ describe('next-redemption', () => {
     const limited = await redeem(server, token);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('7');
-    expect(limited.json.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', requestId: limited.headers.get('x-athos-request-id') });
+    expect(limited.json.error).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      requestId: limited.headers.get('x-athos-request-id'),
+    });
     expect((await redeem(server, token)).status).toBe(200);
   });
 
@@ -115,7 +128,10 @@ describe('tenant', () => {
   it('inactive or over quota: redemptions and new sockets are refused', async () => {
     const token = await mintToken(server);
     const redemption = await redeem(server, await mintToken(server));
-    for (const [state, code, close] of [['inactive', 'TENANT_INACTIVE', 4403], ['over_quota', 'TENANT_QUOTA_EXCEEDED', 4429]] as const) {
+    for (const [state, code, close] of [
+      ['inactive', 'TENANT_INACTIVE', 4403],
+      ['over_quota', 'TENANT_QUOTA_EXCEEDED', 4429],
+    ] as const) {
       await fault('tenant', { state });
       const refused = await redeem(server, token);
       expect(refused.status).toBe(403);

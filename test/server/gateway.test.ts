@@ -1,5 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, type AthosServer, joinCall, mintToken, redeem, request, silence, startServer, tone, VoiceClient, waitUntil } from './helpers';
+import {
+  API,
+  type AthosServer,
+  joinCall,
+  mintToken,
+  redeem,
+  request,
+  silence,
+  startServer,
+  tone,
+  VoiceClient,
+  waitUntil,
+} from './helpers';
 
 let server: AthosServer;
 beforeAll(async () => {
@@ -12,7 +24,11 @@ const stats = async (target: AthosServer, callId: string) => (await request(targ
 
 /** Resolves once no downlink frame has arrived for `quietMs`. */
 function downlinkQuiet(client: VoiceClient, quietMs = 200) {
-  return waitUntil(() => client.frames.length > 0 && Date.now() - client.frames[client.frames.length - 1]!.at >= quietMs, 10_000, 'the persona to finish');
+  return waitUntil(
+    () => client.frames.length > 0 && Date.now() - client.frames[client.frames.length - 1]!.at >= quietMs,
+    10_000,
+    'the persona to finish',
+  );
 }
 
 describe('authentication', () => {
@@ -202,7 +218,14 @@ describe('resume', () => {
     const again = await VoiceClient.open(voiceUrl());
     again.send({ type: 'resume', resumeToken: live.resumeToken, lastSeq });
     const resumed = await again.message('resumed');
-    expect(resumed).toEqual({ type: 'resumed', callId: session.callId, startedAt: live.startedAt, resumeWindowSec: 30, heartbeatMs: 1000, audio: live.audio });
+    expect(resumed).toEqual({
+      type: 'resumed',
+      callId: session.callId,
+      startedAt: live.startedAt,
+      resumeWindowSec: 30,
+      heartbeatMs: 1000,
+      audio: live.audio,
+    });
     await waitUntil(() => again.frames.length >= 20, 3000, 'frames after resume');
     const seqs = again.frames.map((f) => f.seq);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => lastSeq + 1 + i));

@@ -52,7 +52,12 @@ export async function mintToken(server: AthosServer, externalUserId = 'rep-1', e
   return response.json.token;
 }
 
-export function redeem(server: AthosServer, token: string, body: unknown = { drillKey: 'ma-full-sale' }, headers: Record<string, string> = {}) {
+export function redeem(
+  server: AthosServer,
+  token: string,
+  body: unknown = { drillKey: 'ma-full-sale' },
+  headers: Record<string, string> = {},
+) {
   return request(server, 'POST', `${API}/roleplay/session`, { auth: token, body, headers });
 }
 
@@ -153,5 +158,5 @@ export function tone(ms: number, amplitude = 8000): Buffer {
 }
 
 export function silence(ms: number): Buffer {
-  return Buffer.alloc((16000 * ms) / 1000 * 2);
+  return Buffer.alloc(((16000 * ms) / 1000) * 2);
 }

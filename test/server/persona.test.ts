@@ -32,14 +32,35 @@ function fmt(channels = 1, sampleRate = 16000, bits = 16): Buffer {
 describe('WAV parsing', () => {
   it('walks the chunks, skipping odd-sized ones with their pad byte', () => {
     const pcm = Buffer.from([1, 0, 2, 0, 3, 0]);
-    const file = wav([['LIST', Buffer.from('abc')], ['fmt ', fmt()], ['data', pcm], ['id3 ', Buffer.alloc(4)]]);
+    const file = wav([
+      ['LIST', Buffer.from('abc')],
+      ['fmt ', fmt()],
+      ['data', pcm],
+      ['id3 ', Buffer.alloc(4)],
+    ]);
     expect(parseWav(file, 'test.wav')).toEqual(pcm);
   });
 
   it('refuses anything but 16 kHz mono PCM16', () => {
     expect(() => parseWav(Buffer.from('not a wav file'), 'x.wav')).toThrow(/RIFF/);
-    expect(() => parseWav(wav([['fmt ', fmt(2)], ['data', Buffer.alloc(4)]]), 'x.wav')).toThrow(/mono/);
-    expect(() => parseWav(wav([['fmt ', fmt(1, 44100)], ['data', Buffer.alloc(4)]]), 'x.wav')).toThrow(/16000/);
+    expect(() =>
+      parseWav(
+        wav([
+          ['fmt ', fmt(2)],
+          ['data', Buffer.alloc(4)],
+        ]),
+        'x.wav',
+      ),
+    ).toThrow(/mono/);
+    expect(() =>
+      parseWav(
+        wav([
+          ['fmt ', fmt(1, 44100)],
+          ['data', Buffer.alloc(4)],
+        ]),
+        'x.wav',
+      ),
+    ).toThrow(/16000/);
     expect(() => parseWav(wav([['data', Buffer.alloc(4)]]), 'x.wav')).toThrow(/before fmt/);
     expect(() => parseWav(wav([['fmt ', fmt()]]), 'x.wav')).toThrow(/no data/);
   });
@@ -84,7 +105,11 @@ describe('voice activity detection', () => {
 
   it('counts samples, not packets: 5 ms pieces work too', () => {
     let started = false;
-    const vad = new VoiceActivityDetector({ onSpeechStart: () => (started = true), onSpeechProgress: () => {}, onSpeechEnd: () => {} });
+    const vad = new VoiceActivityDetector({
+      onSpeechStart: () => (started = true),
+      onSpeechProgress: () => {},
+      onSpeechEnd: () => {},
+    });
     for (let i = 0; i < 11; i++) vad.push(new Int16Array(80).fill(3000));
     expect(started).toBe(false);
     vad.push(new Int16Array(80).fill(3000));

@@ -17,7 +17,10 @@ function expectError(response: Awaited<ReturnType<typeof request>>, status: numb
 
 describe('POST /session', () => {
   it('mints an unguessable token with an expiry', async () => {
-    const response = await request(server, 'POST', `${API}/session`, { auth: server.apiKey, body: { externalUserId: 'rep-1', externalAgencyId: 'agency-1' } });
+    const response = await request(server, 'POST', `${API}/session`, {
+      auth: server.apiKey,
+      body: { externalUserId: 'rep-1', externalAgencyId: 'agency-1' },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-athos-request-id')).toMatch(/^req_/);
     expect(response.json.token).toMatch(/^ast_[A-Za-z0-9_-]{32,}$/);
@@ -29,23 +32,57 @@ describe('POST /session', () => {
 
   it('requires the API key', async () => {
     expectError(await request(server, 'POST', `${API}/session`, { body: { externalUserId: 'x' } }), 401, 'INVALID_API_KEY');
-    expectError(await request(server, 'POST', `${API}/session`, { auth: 'ath_wrong', body: { externalUserId: 'x' } }), 401, 'INVALID_API_KEY');
+    expectError(
+      await request(server, 'POST', `${API}/session`, { auth: 'ath_wrong', body: { externalUserId: 'x' } }),
+      401,
+      'INVALID_API_KEY',
+    );
     const token = await mintToken(server);
-    expectError(await request(server, 'POST', `${API}/session`, { auth: token, body: { externalUserId: 'x' } }), 401, 'INVALID_API_KEY');
+    expectError(
+      await request(server, 'POST', `${API}/session`, { auth: token, body: { externalUserId: 'x' } }),
+      401,
+      'INVALID_API_KEY',
+    );
   });
 
   it('requires a non-blank externalUserId', async () => {
-    for (const body of [{}, { externalUserId: '' }, { externalUserId: '   ' }, { externalUserId: 7 }, { externalUserId: 'a', externalAgencyId: 5 }]) {
+    for (const body of [
+      {},
+      { externalUserId: '' },
+      { externalUserId: '   ' },
+      { externalUserId: 7 },
+      { externalUserId: 'a', externalAgencyId: 5 },
+    ]) {
       expectError(await request(server, 'POST', `${API}/session`, { auth: server.apiKey, body }), 400, 'INVALID_REQUEST');
     }
   });
 
   it('rejects invalid JSON, a wrong content type, a non-object and an oversized body', async () => {
     const auth = server.apiKey;
-    expectError(await request(server, 'POST', `${API}/session`, { auth, rawBody: '{"externalUserId":', headers: { 'Content-Type': 'application/json' } }), 400, 'INVALID_REQUEST');
-    expectError(await request(server, 'POST', `${API}/session`, { auth, rawBody: 'externalUserId=x', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }), 400, 'INVALID_REQUEST');
+    expectError(
+      await request(server, 'POST', `${API}/session`, {
+        auth,
+        rawBody: '{"externalUserId":',
+        headers: { 'Content-Type': 'application/json' },
+      }),
+      400,
+      'INVALID_REQUEST',
+    );
+    expectError(
+      await request(server, 'POST', `${API}/session`, {
+        auth,
+        rawBody: 'externalUserId=x',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      }),
+      400,
+      'INVALID_REQUEST',
+    );
     expectError(await request(server, 'POST', `${API}/session`, { auth, body: ['externalUserId'] }), 400, 'INVALID_REQUEST');
-    expectError(await request(server, 'POST', `${API}/session`, { auth, body: { externalUserId: 'x', pad: 'y'.repeat(17 * 1024) } }), 400, 'INVALID_REQUEST');
+    expectError(
+      await request(server, 'POST', `${API}/session`, { auth, body: { externalUserId: 'x', pad: 'y'.repeat(17 * 1024) } }),
+      400,
+      'INVALID_REQUEST',
+    );
   });
 });
 
@@ -74,7 +111,11 @@ describe('POST /roleplay/session', () => {
         details: {
           gender: expect.stringMatching(/^(female|male)$/),
           dateOfBirth: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
-          address: { city: expect.any(String), state: expect.stringMatching(/^[A-Z]{2}$/), zip: expect.stringMatching(/^\d{5}$/) },
+          address: {
+            city: expect.any(String),
+            state: expect.stringMatching(/^[A-Z]{2}$/),
+            zip: expect.stringMatching(/^\d{5}$/),
+          },
           planCategory: 'Medicare Advantage',
           currentPlan: expect.any(String),
         },
@@ -89,7 +130,11 @@ describe('POST /roleplay/session', () => {
   it('answers the CORS preflight', async () => {
     const response = await fetch(`${server.url}${API}/roleplay/session`, {
       method: 'OPTIONS',
-      headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type,idempotency-key' },
+      headers: {
+        Origin: 'http://localhost:5173',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization,content-type,idempotency-key',
+      },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
@@ -99,7 +144,10 @@ describe('POST /roleplay/session', () => {
   });
 
   it('does not allow browsers on the backend endpoints', async () => {
-    const response = await fetch(`${server.url}${API}/session`, { method: 'OPTIONS', headers: { Origin: 'http://localhost:5173' } });
+    const response = await fetch(`${server.url}${API}/session`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://localhost:5173' },
+    });
     expect(response.status).toBe(405);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -113,7 +161,10 @@ describe('POST /roleplay/session', () => {
       expect(response.json.persona.details.address.state).toBe(state.toUpperCase());
       expect(response.json.persona.details.planCategory).toBe('Medicare Supplement');
     }
-    const unknownState = await redeemToken(await mintToken(server), { drillKey: 'ma-t65', filters: { state: 'ZZ', category: 'anything' } });
+    const unknownState = await redeemToken(await mintToken(server), {
+      drillKey: 'ma-t65',
+      filters: { state: 'ZZ', category: 'anything' },
+    });
     expect(unknownState.status).toBe(200);
     const age = (Date.now() - Date.parse(unknownState.json.persona.details.dateOfBirth)) / (365.25 * 86_400_000);
     expect(age).toBeGreaterThan(64.5);
@@ -121,7 +172,11 @@ describe('POST /roleplay/session', () => {
   });
 
   it('INVALID_TOKEN for a missing, unknown or API-key credential', async () => {
-    expectError(await request(server, 'POST', `${API}/roleplay/session`, { body: { drillKey: 'ma-full-sale' } }), 401, 'INVALID_TOKEN');
+    expectError(
+      await request(server, 'POST', `${API}/roleplay/session`, { body: { drillKey: 'ma-full-sale' } }),
+      401,
+      'INVALID_TOKEN',
+    );
     expectError(await redeemToken('ast_not_a_real_token'), 401, 'INVALID_TOKEN');
     expectError(await redeemToken(server.apiKey), 401, 'INVALID_TOKEN');
   });
@@ -136,7 +191,15 @@ describe('POST /roleplay/session', () => {
     expectError(await redeemToken(token, { drillKey: 'ma-full-sale', filters: 'CA' }), 400, 'INVALID_REQUEST');
     expectError(await redeemToken(token, { drillKey: 'ma-full-sale', filters: ['CA'] }), 400, 'INVALID_REQUEST');
     expectError(await redeemToken(token, { drillKey: 'ma-space-travel' }), 400, 'DRILL_NOT_FOUND');
-    expectError(await request(server, 'POST', `${API}/roleplay/session`, { auth: token, rawBody: '{', headers: { 'Content-Type': 'application/json' } }), 400, 'INVALID_REQUEST');
+    expectError(
+      await request(server, 'POST', `${API}/roleplay/session`, {
+        auth: token,
+        rawBody: '{',
+        headers: { 'Content-Type': 'application/json' },
+      }),
+      400,
+      'INVALID_REQUEST',
+    );
     expectError(await redeemToken(token, { drillKey: 'ma-full-sale', pad: 'x'.repeat(20_000) }), 400, 'INVALID_REQUEST');
     expect((await redeemToken(token, { drillKey: 'ma-full-sale', difficulty: 'Beginner' })).status).toBe(200);
   });
@@ -164,10 +227,18 @@ describe('POST /roleplay/session', () => {
     expect(again.status).toBe(200);
     expect(again.json).toEqual(first.json);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expectError(await redeemToken(token, { drillKey: 'hi-upsell' }, { 'Idempotency-Key': 'attempt-2' }), 401, 'TOKEN_ALREADY_USED');
+    expectError(
+      await redeemToken(token, { drillKey: 'hi-upsell' }, { 'Idempotency-Key': 'attempt-2' }),
+      401,
+      'TOKEN_ALREADY_USED',
+    );
     expectError(await redeemToken(token, { drillKey: 'hi-upsell' }), 401, 'TOKEN_ALREADY_USED');
     expectError(await redeemToken(token, { drillKey: 'ci-upsell' }, { 'Idempotency-Key': 'attempt-1' }), 400, 'INVALID_REQUEST');
-    expectError(await redeemToken(await mintToken(server), { drillKey: 'hi-upsell' }, { 'Idempotency-Key': 'bad key' }), 400, 'INVALID_REQUEST');
+    expectError(
+      await redeemToken(await mintToken(server), { drillKey: 'hi-upsell' }, { 'Idempotency-Key': 'bad key' }),
+      400,
+      'INVALID_REQUEST',
+    );
   });
 
   it('concurrent redemptions with one Idempotency-Key give the same session', async () => {
@@ -186,7 +257,10 @@ describe('token expiry', () => {
   afterAll(() => shortLived.close());
 
   it('TOKEN_EXPIRED after the TTL, and an expired token stays unspent', async () => {
-    const minted = await request(shortLived, 'POST', `${API}/session`, { auth: shortLived.apiKey, body: { externalUserId: 'rep' } });
+    const minted = await request(shortLived, 'POST', `${API}/session`, {
+      auth: shortLived.apiKey,
+      body: { externalUserId: 'rep' },
+    });
     const expiresAt = Date.parse(minted.json.expiresAt);
     expect(expiresAt - Date.now()).toBeLessThanOrEqual(1000);
     await waitUntil(() => Date.now() >= expiresAt, 3000, 'the expiry');
@@ -200,7 +274,11 @@ describe('GET /calls', () => {
   const calls: string[] = [];
 
   beforeAll(async () => {
-    for (const [user, agency] of [['alice', 'north'], ['bob', 'north'], ['alice', 'south']] as const) {
+    for (const [user, agency] of [
+      ['alice', 'north'],
+      ['bob', 'north'],
+      ['alice', 'south'],
+    ] as const) {
       const { client, session } = await joinCall(server, { drillKey: 'fe-full-sale' }, await mintToken(server, user, agency));
       client.send({ type: 'bye' });
       await client.closed;
@@ -211,13 +289,30 @@ describe('GET /calls', () => {
 
   it('requires the API key, not a session token', async () => {
     expectError(await request(server, 'GET', `${API}/calls?from=${since}`), 401, 'INVALID_API_KEY');
-    expectError(await request(server, 'GET', `${API}/calls?from=${since}`, { auth: await mintToken(server) }), 401, 'INVALID_API_KEY');
-    expectError(await request(server, 'GET', `${API}/calls/${calls[0]}`, { auth: await mintToken(server) }), 401, 'INVALID_API_KEY');
+    expectError(
+      await request(server, 'GET', `${API}/calls?from=${since}`, { auth: await mintToken(server) }),
+      401,
+      'INVALID_API_KEY',
+    );
+    expectError(
+      await request(server, 'GET', `${API}/calls/${calls[0]}`, { auth: await mintToken(server) }),
+      401,
+      'INVALID_API_KEY',
+    );
   });
 
   it('validates the query', async () => {
     const auth = server.apiKey;
-    for (const query of ['', 'from=yesterday', `from=${since}&to=soon`, `from=${since}&limit=0`, `from=${since}&limit=101`, `from=${since}&limit=abc`, `from=${since}&cursor=%%%`, `from=${since}&cursor=bm9wZQ`]) {
+    for (const query of [
+      '',
+      'from=yesterday',
+      `from=${since}&to=soon`,
+      `from=${since}&limit=0`,
+      `from=${since}&limit=101`,
+      `from=${since}&limit=abc`,
+      `from=${since}&cursor=%%%`,
+      `from=${since}&cursor=bm9wZQ`,
+    ]) {
       expectError(await request(server, 'GET', `${API}/calls?${query}`, { auth }), 400, 'INVALID_REQUEST');
     }
   });
@@ -231,13 +326,17 @@ describe('GET /calls', () => {
 
     const alice = await request(server, 'GET', `${API}/calls?from=${since}&externalUserId=alice`, { auth });
     expect(alice.json.data.map((c: any) => c.callId)).toEqual([calls[2], calls[0]]);
-    const north = await request(server, 'GET', `${API}/calls?from=${since}&externalUserId=alice&externalAgencyId=north`, { auth });
+    const north = await request(server, 'GET', `${API}/calls?from=${since}&externalUserId=alice&externalAgencyId=north`, {
+      auth,
+    });
     expect(north.json.data.map((c: any) => c.callId)).toEqual([calls[0]]);
 
     const pages: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: any = await request(server, 'GET', `${API}/calls?from=${since}&limit=1${cursor ? `&cursor=${cursor}` : ''}`, { auth });
+      const page: any = await request(server, 'GET', `${API}/calls?from=${since}&limit=1${cursor ? `&cursor=${cursor}` : ''}`, {
+        auth,
+      });
       expect(page.json.data.length).toBeLessThanOrEqual(1);
       pages.push(...page.json.data.map((c: any) => c.callId));
       cursor = page.json.nextCursor;
@@ -271,7 +370,11 @@ describe('GET /calls', () => {
   it('CALL_NOT_FOUND for an unknown call and for one not scored yet', async () => {
     expectError(await request(server, 'GET', `${API}/calls/athos_call_nope`, { auth: server.apiKey }), 404, 'CALL_NOT_FOUND');
     const pending = await redeem(server, await mintToken(server));
-    expectError(await request(server, 'GET', `${API}/calls/${pending.json.callId}`, { auth: server.apiKey }), 404, 'CALL_NOT_FOUND');
+    expectError(
+      await request(server, 'GET', `${API}/calls/${pending.json.callId}`, { auth: server.apiKey }),
+      404,
+      'CALL_NOT_FOUND',
+    );
   });
 
   it('shows a call only once it is scored', async () => {

@@ -143,7 +143,9 @@
         counts[`${name} still in memory`] = alive.length;
       }
       for (const [name, count] of Object.entries(listeners)) counts[`${name} listeners`] = count();
-      counts['on… handler properties set'] = HANDLER_PROPERTIES.flatMap(([target, names]) => names.filter((name) => target[name])).length;
+      counts['on… handler properties set'] = HANDLER_PROPERTIES.flatMap(([target, names]) =>
+        names.filter((name) => target[name]),
+      ).length;
       counts['intervals not cleared'] = intervals.size;
       counts['Blob URLs not revoked'] = blobUrls.size;
       return counts;

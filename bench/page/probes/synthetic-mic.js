@@ -35,7 +35,12 @@
 
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
-    if (mic.pendingSince !== undefined && data instanceof ArrayBuffer && data.byteLength % 2 === 0 && new Int16Array(data).some((s) => Math.abs(s) >= HEARD)) {
+    if (
+      mic.pendingSince !== undefined &&
+      data instanceof ArrayBuffer &&
+      data.byteLength % 2 === 0 &&
+      new Int16Array(data).some((s) => Math.abs(s) >= HEARD)
+    ) {
       mic.latencies.push(performance.now() - mic.pendingSince);
       mic.pendingSince = undefined;
     }

@@ -19,7 +19,10 @@ describe('CapturePipeline', () => {
     expect(frames.length).toBeGreaterThanOrEqual(49);
     expect(frames.length).toBeLessThanOrEqual(50);
     expect(new Set(frames.map((frame) => frame.byteLength))).toEqual(new Set([640]));
-    const pcm = Float32Array.from(frames.flatMap((frame) => [...new Int16Array(frame)]), (sample) => sample / 32768);
+    const pcm = Float32Array.from(
+      frames.flatMap((frame) => [...new Int16Array(frame)]),
+      (sample) => sample / 32768,
+    );
     expect(Math.abs(zeroCrossingFrequency(pcm.subarray(320), 16_000) / 440 - 1)).toBeLessThan(0.01);
   });
 

@@ -98,6 +98,8 @@ describe('JitterBuffer', () => {
       played.push(...play(buffer, 320));
     }
     const expected = FRAMES.flatMap((frame) => [...frame].map((sample) => sample / 32768));
-    expect(played.slice(80, -80).map((sample) => sample.toFixed(4))).toEqual(expected.slice(80, -80).map((sample) => sample.toFixed(4)));
+    expect(played.slice(80, -80).map((sample) => sample.toFixed(4))).toEqual(
+      expected.slice(80, -80).map((sample) => sample.toFixed(4)),
+    );
   });
 });

@@ -38,7 +38,11 @@ describe('WebAudioMicrophoneInput', () => {
     expect(fake.audioContext().audioWorklet.addModule).toHaveBeenCalledWith('blob:athos-worklet');
     expect(fake.URL.revokeObjectURL).toHaveBeenCalledWith('blob:athos-worklet');
     expect(fake.worklet().name).toBe('athos-capture');
-    expect(fake.worklet().options).toMatchObject({ numberOfOutputs: 0, channelCount: 1, processorOptions: { sampleRate: 44_100 } });
+    expect(fake.worklet().options).toMatchObject({
+      numberOfOutputs: 0,
+      channelCount: 1,
+      processorOptions: { sampleRate: 44_100 },
+    });
     expect(fake.audioContext().sources[0]!.connect).toHaveBeenCalledWith(fake.worklet());
   });
 
@@ -181,7 +185,10 @@ describe('WebAudioMicrophoneInput', () => {
     created.streams[0]!.tracks[0]!.end();
     await flush();
     expect(events.onError).toHaveBeenCalledTimes(1);
-    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('fall back'), expect.objectContaining({ code: 'NO_MIC_AVAILABLE' }));
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('fall back'),
+      expect.objectContaining({ code: 'NO_MIC_AVAILABLE' }),
+    );
   });
 
   it('switches to the chosen microphone into the same worklet and releases the previous one', async () => {

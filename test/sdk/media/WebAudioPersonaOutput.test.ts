@@ -28,7 +28,11 @@ describe('WebAudioPersonaOutput', () => {
     const { output, created, worklet, audioContext, element, play } = setup();
     await output.start();
     expect(worklet().name).toBe('athos-playback');
-    expect(worklet().options).toMatchObject({ numberOfInputs: 0, outputChannelCount: [1], processorOptions: { sampleRate: 48_000 } });
+    expect(worklet().options).toMatchObject({
+      numberOfInputs: 0,
+      outputChannelCount: [1],
+      processorOptions: { sampleRate: 48_000 },
+    });
     const destination = audioContext().destination!;
     expect(worklet().connect).toHaveBeenCalledWith(destination);
     const [sender, receiver] = created.peers;

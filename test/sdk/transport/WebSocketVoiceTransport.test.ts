@@ -1,14 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AthosRoleplayError } from '../../../src/errors/AthosRoleplayError.ts';
-import {
-  downlinkFrame,
-  fakeTransport,
-  flush,
-  LIVE,
-  liveTransport,
-  REDEMPTION,
-  RESUMED,
-} from './fakeGateway.ts';
+import { downlinkFrame, fakeTransport, flush, LIVE, liveTransport, REDEMPTION, RESUMED } from './fakeGateway.ts';
 
 beforeEach(() => {
   vi.useFakeTimers();

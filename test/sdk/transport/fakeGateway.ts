@@ -2,8 +2,8 @@ import { vi } from 'vitest';
 import type { BrowserEnv } from '../../../src/browser/BrowserEnv.ts';
 import type { Redemption } from '../../../src/redeem/Redemption.ts';
 import type { PartContext } from '../../../src/session/SessionParts.ts';
-import { WebSocketVoiceTransport } from '../../../src/transport/WebSocketVoiceTransport.ts';
 import type { VoiceTransportEvents } from '../../../src/transport/VoiceTransport.ts';
+import { WebSocketVoiceTransport } from '../../../src/transport/WebSocketVoiceTransport.ts';
 
 /**
  * A WebSocket whose gateway side the test drives: `accept()`, `receive()`, `drop()`. Closing it
