@@ -41,6 +41,8 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     emptyOutDir: true,
+    // mitt and p-retry are bundled, so their MIT notices must travel with the builds.
+    license: { fileName: 'THIRD-PARTY-LICENSES.md' },
     lib: {
       entry: resolve(import.meta.dirname, 'src/index.ts'),
       name: 'AthosRoleplay',
