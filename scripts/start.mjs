@@ -3,8 +3,9 @@
 //
 // The Athos server takes its settings from the ATHOS_* environment variables (see
 // server/README.md), with its fault controls on unless ATHOS_FAULTS=0. The demo page is served
-// by a Vite dev server whose small plugin (demo/backend.js) is the demo's own backend: it holds
-// the API key and mints session tokens, as an integrator's backend would.
+// by a Vite dev server on ATHOS_DEMO_PORT (default 5173; 0 picks a free one) whose small plugin
+// (demo/backend.js) is the demo's own backend: it holds the API key and mints session tokens, as
+// an integrator's backend would.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,7 +14,17 @@ import { demoBackend } from '../demo/backend.js';
 import { configFromEnv, startAthosServer } from '../server/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const DEMO_PORT = 5173;
+
+/** The demo page's port from ATHOS_DEMO_PORT, read and checked as the server reads ATHOS_PORT. */
+function demoPort(env) {
+  const value = env.ATHOS_DEMO_PORT?.trim() || '5173';
+  if (!/^\d+$/.test(value) || Number(value) > 65535) {
+    console.error('ATHOS_DEMO_PORT must be an integer from 0 to 65535');
+    process.exit(1);
+  }
+  return Number(value);
+}
+const DEMO_PORT = demoPort(process.env);
 
 // demo/script-tag.html loads the script-tag build from dist/, as integrators do.
 if (!existsSync(resolve(ROOT, 'dist/athos-roleplay.iife.js'))) {
@@ -34,11 +45,12 @@ const vite = await createServer({
   plugins: [demoBackend({ athosUrl: athos.url, apiKey: athos.apiKey, faults: config.faults })],
 });
 await vite.listen();
+const demoUrl = vite.resolvedUrls?.local[0] ?? `http://localhost:${DEMO_PORT}/`;
 
 console.log(`
   Athos server:  ${athos.url}  (fault controls ${config.faults ? 'on' : 'off'})
-  Demo:          http://localhost:${DEMO_PORT}/demo/
-  Script tag:    http://localhost:${DEMO_PORT}/demo/script-tag.html
+  Demo:          ${demoUrl}demo/
+  Script tag:    ${demoUrl}demo/script-tag.html
 
   Press Ctrl+C to stop.
 `);
