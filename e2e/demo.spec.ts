@@ -4,6 +4,8 @@
  * and read the transcript. Screenshots of the page mid-call and after the call are saved in the
  * test's output folder.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import type { Page } from '@playwright/test';
 import { audioElementPeak, expect, leftovers, NOTHING_RUNNING, test } from './fixtures.ts';
 
@@ -102,4 +104,200 @@ test('the script-tag page runs a call with the IIFE build', async ({ demoPage: p
   await expect(page.locator('#state')).toHaveText('ended');
   await expect(page.locator('#log')).toContainText('ended {"callId":"athos_call_');
   expect(pageErrors).toEqual([]);
+});
+
+/** Every control of the demo page that starts a call. */
+const START_CONTROLS = [
+  'Start call',
+  'The last token again',
+  'An expired token',
+  'A malformed token',
+  'A blank drill',
+  'An unknown drill',
+];
+
+/** Starts a call from the demo's start button and waits until it is live; returns its callId. */
+async function startLiveCall(page: Page): Promise<string> {
+  const redemption = page.waitForResponse((response) => response.url().endsWith('/roleplay/session') && response.ok());
+  await page.getByRole('button', { name: 'Start call', exact: true }).click();
+  const { callId } = (await (await redemption).json()) as { callId: string };
+  await expect(page.locator('#state')).toHaveText('connected');
+  return callId;
+}
+
+test.describe('the demo never lies', () => {
+  test('a live call cannot be replaced from the page: every start control is off until it ends', async ({
+    demoPage: page,
+    athos,
+  }) => {
+    const tokenRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/demo-api/token')) tokenRequests.push(request.url());
+    });
+    const callId = await startLiveCall(page);
+    for (const name of START_CONTROLS) await expect(page.getByRole('button', { name, exact: true })).toBeDisabled();
+    await expect(page.getByText('A call is running: end it to start another.').first()).toBeVisible();
+    // Nor does the keyboard start one: Enter in the start form's text field submits nothing.
+    await page.getByLabel(/^State/).press('Enter');
+
+    await page.getByRole('button', { name: 'End call', exact: true }).click();
+    await expect(page.locator('#state')).toHaveText('ended');
+    await expect(page.locator('#result-call-id')).toHaveText(callId);
+    // One call, ended on both sides, nothing left playing.
+    expect(tokenRequests).toHaveLength(1);
+    await expect.poll(async () => (await athos.callStats(callId)).state).not.toBe('live');
+    await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
+    for (const name of START_CONTROLS) await expect(page.getByRole('button', { name, exact: true })).toBeEnabled();
+    await expect(page.getByText('A call is running: end it to start another.')).toHaveCount(2);
+    for (const hint of await page.getByText('A call is running: end it to start another.').all()) await expect(hint).toBeHidden();
+  });
+
+  test('an error that did not end the call is shown as such, and cleared when the next call starts', async ({
+    demoPage: page,
+  }) => {
+    const callErrors = page.locator('#call-errors');
+    await startLiveCall(page);
+    await page.getByRole('button', { name: 'Connect twice', exact: true }).click();
+    await expect(callErrors).toContainText('Errors that did not end the call');
+    await expect(callErrors).toContainText('SESSION_ALREADY_CONNECTED');
+    await expect(callErrors).toContainText('The running call is not affected.');
+    await expect(page.locator('#error-panel')).toBeHidden();
+    await expect(page.locator('#state')).toHaveText('connected');
+
+    // A clean end: the call reads as a good call, with the error still listed for what it was.
+    await page.getByRole('button', { name: 'End call', exact: true }).click();
+    await expect(page.locator('#result')).toBeVisible();
+    await expect(page.locator('#result-reason')).toHaveText('client');
+    await expect(page.locator('#error-panel')).toBeHidden();
+    await expect(callErrors).toContainText('SESSION_ALREADY_CONNECTED');
+
+    await page.getByRole('button', { name: 'Start call', exact: true }).click();
+    await expect(callErrors).toBeHidden();
+    await expect(page.locator('#call-errors-list li')).toHaveCount(0);
+    await expect(page.locator('#state')).toHaveText('connected');
+    await page.getByRole('button', { name: 'End call', exact: true }).click();
+    await expect(page.locator('#state')).toHaveText('ended');
+  });
+
+  test('the fault status follows every action and call, and "Reset all faults" resets every control', async ({
+    demoPage: page,
+    athos,
+  }) => {
+    const status = page.locator('#fault-status');
+    await expect(status).toHaveText('Server faults: tenant active');
+
+    // A fault the call uses up leaves the line once the call has used it.
+    await page.getByLabel('Fail with').selectOption('INVALID_TOKEN');
+    await page.getByRole('button', { name: 'Arm', exact: true }).click();
+    await expect(status).toHaveText('Server faults: tenant active · next redemption fails with 401 INVALID_TOKEN (×1)');
+    await page.getByRole('button', { name: 'Start call', exact: true }).click();
+    await expect(page.locator('#error-code')).toHaveText('INVALID_TOKEN');
+    await expect(status).toHaveText('Server faults: tenant active');
+
+    // A fault set behind the page's back shows after the next call.
+    await athos.fault('tenant', { state: 'inactive' });
+    await page.getByRole('button', { name: 'Start call', exact: true }).click();
+    await expect(page.locator('#error-code')).toHaveText('TENANT_INACTIVE');
+    await expect(status).toHaveText('Server faults: tenant inactive');
+
+    // A timed fault leaves the line when it runs out.
+    await page.getByLabel('Block for (s)').fill('1');
+    await page.getByRole('button', { name: 'Block reconnects', exact: true }).click();
+    await expect(status).toContainText('reconnects refused until');
+    await expect(status).toHaveText('Server faults: tenant inactive', { timeout: 5_000 });
+
+    // Reset puts every control back, as it puts the server's faults back.
+    const controls = {
+      'Stall for (s)': '9',
+      'Block for (s)': '7',
+      'Fail with': 'TOKEN_EXPIRED',
+      Times: '3',
+      'Tenant state': 'over_quota',
+    } as const;
+    await page.getByLabel('Stall for (s)').fill(controls['Stall for (s)']);
+    await page.getByLabel('Block for (s)').fill(controls['Block for (s)']);
+    await page.getByLabel('Fail with').selectOption(controls['Fail with']);
+    await page.getByLabel('Times').fill(controls.Times);
+    await page.getByLabel('Tenant state').selectOption(controls['Tenant state']);
+    await page.getByRole('button', { name: 'Set', exact: true }).click();
+    await expect(status).toHaveText('Server faults: tenant over_quota');
+    await page.getByRole('button', { name: 'Reset all faults', exact: true }).click();
+    await expect(status).toHaveText('Server faults: tenant active');
+    await expect(page.getByLabel('Stall for (s)')).toHaveValue('5');
+    await expect(page.getByLabel('Block for (s)')).toHaveValue('40');
+    await expect(page.getByLabel('Fail with')).toHaveValue('INVALID_TOKEN');
+    await expect(page.getByLabel('Times')).toHaveValue('1');
+    await expect(page.getByLabel('Tenant state')).toHaveValue('active');
+  });
+
+  test('the reason a call ended is shown: ended by Athos, or by the error that ended it', async ({ demoPage: page }) => {
+    test.setTimeout(90_000);
+    // The server ends the call: no disconnect() of the page, no error.
+    await startLiveCall(page);
+    await page.getByRole('button', { name: 'End the call from the server', exact: true }).click();
+    await expect(page.locator('#state')).toHaveText('ended');
+    await expect(page.locator('#result-reason')).toHaveText(/^Athos ended it/);
+    await expect(page.locator('#error-panel')).toBeHidden();
+
+    // The call ends while the rep is offline: the resume is refused and NETWORK_LOST ends it.
+    await startLiveCall(page);
+    await page.getByLabel('Block for (s)').fill('60');
+    await page.getByRole('button', { name: 'Block reconnects', exact: true }).click();
+    await page.getByRole('button', { name: 'Drop the connection', exact: true }).click();
+    await expect(page.locator('#state')).toHaveText('reconnecting');
+    await page.getByRole('button', { name: 'End the call from the server', exact: true }).click();
+    await expect(page.locator('#log')).toContainText(/QA end-call \{\} → HTTP 200 \{"ended":\["athos_call_/);
+    await page.getByRole('button', { name: 'Reset all faults', exact: true }).click();
+    await expect(page.locator('#state')).toHaveText('ended');
+    await expect(page.locator('#error-code')).toHaveText('NETWORK_LOST');
+    await expect(page.locator('#error-effect')).toHaveText('This error ended the call.');
+    await expect(page.locator('#result-reason')).toHaveText('NETWORK_LOST');
+    await expect(page.locator('#call-errors')).toBeHidden();
+  });
+
+  test('the empty event log says what to do', async ({ demoPage: page }) => {
+    const hint = page.locator('.log-hint');
+    await expect(hint).toBeVisible();
+    await expect(hint).toHaveText(/Pick a drill and press Start call/);
+    await expect(page.locator('#log')).toBeHidden();
+    await page.getByRole('button', { name: 'Reset all faults', exact: true }).click();
+    await expect(page.locator('#log')).toContainText('QA reset');
+    await expect(hint).toBeHidden();
+    await page.getByRole('button', { name: 'Clear', exact: true }).click();
+    await expect(hint).toBeVisible();
+    await expect(page.locator('#log')).toBeHidden();
+  });
+});
+
+test('npm start serves the demo on the port of ATHOS_DEMO_PORT', async ({ page }, testInfo) => {
+  // Builds dist/ first when it is missing, as a fresh clone's `npm start` does.
+  test.setTimeout(180_000);
+  const port = 5190 + testInfo.workerIndex;
+  const start = spawn(process.execPath, ['scripts/start.mjs'], {
+    env: { ...process.env, ATHOS_DEMO_PORT: String(port), ATHOS_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = once(start, 'exit');
+  try {
+    let output = '';
+    const demoUrl = await new Promise<string>((resolve, reject) => {
+      start.stdout.on('data', (chunk) => {
+        output += chunk;
+        const printed = /Demo: +(\S+)/.exec(output)?.[1];
+        if (printed) resolve(printed);
+      });
+      start.stderr.on('data', (chunk) => {
+        output += chunk;
+      });
+      void exited.then(([code]) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+    });
+    expect(demoUrl).toBe(`http://localhost:${port}/demo/`);
+    await page.goto(demoUrl);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await expect(page.locator('#server-url')).toHaveText(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await expect(page.locator('#fault-status')).toHaveText('Server faults: tenant active');
+  } finally {
+    start.kill('SIGTERM');
+    await exited;
+  }
 });

@@ -427,6 +427,7 @@ test.describe('autoplay blocked', () => {
  */
 async function expectDemoError(page: Page, code: AthosErrorCode, fieldValues: string[]): Promise<void> {
   const panel = page.locator('#error-panel');
+  await expect(panel.locator('#error-effect')).toHaveText('The call did not start.');
   await expect(panel.locator('#error-code')).toHaveText(code);
   await expect(panel.locator('#error-message')).not.toBeEmpty();
   await expect(panel.locator('#error-recovery')).toHaveText(RECOVERY[code]);
