@@ -16,6 +16,10 @@ export default mergeConfig(
         },
         {
           extends: true,
+          test: { name: 'demo', include: ['test/demo/**/*.test.ts'], environment: 'node' },
+        },
+        {
+          extends: true,
           test: { name: 'server', include: ['test/server/**/*.test.ts'], environment: 'node', testTimeout: 20000 },
         },
       ],
