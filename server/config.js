@@ -2,6 +2,7 @@
  * Server configuration: defaults, environment parsing and validation.
  * @module
  */
+import { RESUME_WINDOW_MS } from '../src/contract/voice.js';
 
 /**
  * @typedef {object} AthosServerConfig
@@ -29,7 +30,7 @@ const DEFAULTS = {
   apiKey: DEFAULT_API_KEY,
   tokenTtlSec: 300,
   maxCallSec: 7200,
-  resumeWindowSec: 30,
+  resumeWindowSec: RESUME_WINDOW_MS / 1000,
   webhookUrl: null,
   webhookSecret: DEFAULT_WEBHOOK_SECRET,
   faults: false,

@@ -4,8 +4,9 @@
  * @module
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { HTTP_STATUS_BY_CODE } from '../src/contract/errors.js';
 import { readJsonBody } from './http/body.js';
-import { ApiError, STATUS_BY_CODE, sendError, sendJson } from './http/envelope.js';
+import { ApiError, sendError, sendJson } from './http/envelope.js';
 
 /** @typedef {'active' | 'inactive' | 'over_quota'} TenantState */
 /** @typedef {'json' | 'html' | 'empty' | 'invalid-json'} FaultBody */
@@ -195,7 +196,8 @@ function redemptionFault(body) {
   const faultBody = body.body === undefined ? 'json' : oneOf(body.body, FAULT_BODIES, 'body');
   let status = integer(body.status, 'status', 400, 599);
   if (status === null && (code !== null || faultBody !== 'json')) {
-    status = code === null ? 500 : (STATUS_BY_CODE[/** @type {keyof STATUS_BY_CODE} */ (code)] ?? 500);
+    status =
+      code === null ? 500 : (HTTP_STATUS_BY_CODE[/** @type {import('../src/contract/errors.js').ErrorCode} */ (code)] ?? 500);
   }
   const retryAfterSec = integer(body.retryAfterSec, 'retryAfterSec', 0, 3600);
   return {

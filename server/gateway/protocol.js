@@ -2,15 +2,24 @@
  * Constants and framing of the voice gateway wire protocol (docs/protocol.md).
  * @module
  */
+
+import {
+  AUTH_TIMEOUT_MS,
+  CLOSE,
+  FRAME_MS,
+  FRAME_SAMPLES,
+  PROTOCOL_VERSION,
+  RESUME_WINDOW_MS,
+  SAMPLE_RATE,
+} from '../../src/contract/voice.js';
 import { isPlainObject } from '../http/body.js';
 
-export const VOICE_PATH = '/v1/voice';
-export const PROTOCOL_VERSION = 1;
+export { AUTH_TIMEOUT_MS, CLOSE, FRAME_MS, PROTOCOL_VERSION, SAMPLE_RATE };
 
-export const SAMPLE_RATE = 16000;
-export const FRAME_MS = 20;
+export const VOICE_PATH = '/v1/voice';
+
 /** One downlink frame: 320 samples of PCM16. */
-export const FRAME_BYTES = (SAMPLE_RATE / 1000) * FRAME_MS * 2;
+export const FRAME_BYTES = FRAME_SAMPLES * 2;
 /** Largest uplink audio frame (100 ms). */
 export const MAX_UPLINK_BYTES = 3200;
 /** Largest text frame. */
@@ -21,27 +30,10 @@ export const MAX_PAYLOAD_BYTES = 256 * 1024;
 export const HEARTBEAT_MS = 1000;
 /** The gateway drops a socket it has heard nothing from for this long. */
 export const LINK_TIMEOUT_MS = 5000;
-/** `auth` or `resume` must arrive this soon after the socket opens. */
-export const AUTH_TIMEOUT_MS = 5000;
 /** How far ahead of real time downlink audio may be sent. */
 export const MAX_LEAD_MS = 100;
 /** Unacknowledged downlink frames kept for a resume (30 s). */
-export const RESEND_FRAMES = 30000 / FRAME_MS;
-
-export const CLOSE = Object.freeze({
-  NORMAL: 1000,
-  GOING_AWAY: 1001,
-  INTERNAL_ERROR: 1011,
-  INVALID_TICKET: 4001,
-  TICKET_EXPIRED: 4002,
-  RESUME_REFUSED: 4003,
-  PROTOCOL_VIOLATION: 4400,
-  TENANT_INACTIVE: 4403,
-  AUTH_TIMEOUT: 4408,
-  REPLACED: 4409,
-  TENANT_QUOTA_EXCEEDED: 4429,
-  UNAVAILABLE: 4503,
-});
+export const RESEND_FRAMES = RESUME_WINDOW_MS / FRAME_MS;
 
 /** The `audio` object of `live` and `resumed`. */
 export const AUDIO_FORMAT = Object.freeze({ inputSampleRate: SAMPLE_RATE, outputSampleRate: SAMPLE_RATE, frameMs: FRAME_MS });

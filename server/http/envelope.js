@@ -3,25 +3,7 @@
  * failure, and `X-Athos-Request-Id` on every response.
  * @module
  */
-
-/** HTTP status of every error code of the contract. */
-export const STATUS_BY_CODE = Object.freeze({
-  INVALID_REQUEST: 400,
-  DRILL_NOT_FOUND: 400,
-  INVALID_API_KEY: 401,
-  API_KEY_REVOKED: 401,
-  INVALID_TOKEN: 401,
-  TOKEN_EXPIRED: 401,
-  TOKEN_ALREADY_USED: 401,
-  IP_NOT_ALLOWED: 403,
-  TENANT_INACTIVE: 403,
-  TENANT_QUOTA_EXCEEDED: 403,
-  CALL_NOT_FOUND: 404,
-  INTERNAL_ERROR: 500,
-  SERVICE_UNAVAILABLE: 503,
-});
-
-export const REQUEST_ID_HEADER = 'X-Athos-Request-Id';
+import { HTTP_STATUS_BY_CODE } from '../../src/contract/errors.js';
 
 /** A failure that is answered with the error envelope. */
 export class ApiError extends Error {
@@ -35,7 +17,8 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
     this.code = code;
-    this.status = options.status ?? STATUS_BY_CODE[/** @type {keyof STATUS_BY_CODE} */ (code)] ?? 500;
+    this.status =
+      options.status ?? HTTP_STATUS_BY_CODE[/** @type {import('../../src/contract/errors.js').ErrorCode} */ (code)] ?? 500;
     this.headers = options.headers ?? {};
   }
 }

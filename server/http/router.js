@@ -2,9 +2,11 @@
  * A small router: request ids, CORS, path parameters, 404/405 and error envelopes.
  * @module
  */
+
+import { REQUEST_ID_HEADER } from '../../src/contract/errors.js';
 import { randomId } from '../ids.js';
 import { corsHeaders, preflightHeaders } from './cors.js';
-import { ApiError, REQUEST_ID_HEADER, sendError } from './envelope.js';
+import { ApiError, sendError } from './envelope.js';
 
 /**
  * @typedef {object} RequestContext

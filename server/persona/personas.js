@@ -2,14 +2,14 @@
  * The fictitious people the scripted persona plays, and how one is picked for a call.
  * @module
  */
-import { productLine } from '../drills.js';
+import { productLine } from './product-line.js';
 
 /**
  * @typedef {object} PersonaProfile
  * @property {string} id Names the persona's greeting line.
  * @property {string} name
  * @property {'female' | 'male'} gender Also picks the synthetic voice.
- * @property {import('../drills.js').ProductLine[]} lines Product lines this persona is used for.
+ * @property {import('./product-line.js').ProductLine[]} lines Product lines this persona is used for.
  * @property {{ city: string, state: string, zip: string }} address
  * @property {string} dateOfBirth ISO date.
  * @property {string} currentPlan

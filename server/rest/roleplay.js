@@ -3,7 +3,7 @@
  * joins it.
  * @module
  */
-import { DEFAULT_DIFFICULTY, DIFFICULTIES, DRILL_KEYS } from '../drills.js';
+import { DEFAULT_DIFFICULTY, DIFFICULTIES, DRILL_KEYS } from '../../src/contract/drills.js';
 import { isPlainObject, readJsonBody } from '../http/body.js';
 import { ApiError, sendJson } from '../http/envelope.js';
 import { choosePersona } from '../persona/personas.js';
@@ -103,8 +103,9 @@ function parseRedemption(body) {
   if (typeof drillKey !== 'string' || drillKey.trim() === '') {
     throw new ApiError('INVALID_REQUEST', 'drillKey is required.');
   }
-  if (!DRILL_KEYS.includes(drillKey)) throw new ApiError('DRILL_NOT_FOUND', `Unknown drill: ${drillKey}.`);
-  if (typeof difficulty !== 'string' || !DIFFICULTIES.includes(difficulty)) {
+  if (!(/** @type {readonly string[]} */ (DRILL_KEYS).includes(drillKey)))
+    throw new ApiError('DRILL_NOT_FOUND', `Unknown drill: ${drillKey}.`);
+  if (typeof difficulty !== 'string' || !(/** @type {readonly string[]} */ (DIFFICULTIES).includes(difficulty))) {
     throw new ApiError('INVALID_REQUEST', `difficulty must be one of ${DIFFICULTIES.join(', ')}.`);
   }
   if (filters !== undefined && filters !== null && !isPlainObject(filters)) {

@@ -1,9 +1,7 @@
+import { REQUEST_ID_HEADER } from '../contract/errors.js';
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import { isAthosErrorCode } from '../errors/codes.ts';
 import { redactSecrets } from '../utils/logger.ts';
-
-/** The request-id header every Athos response carries. */
-export const REQUEST_ID_HEADER = 'X-Athos-Request-Id';
 
 /**
  * Turns a failed redemption response into an {@link AthosRoleplayError}. Reads the error

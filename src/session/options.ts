@@ -1,8 +1,13 @@
+import { DIFFICULTIES } from '../contract/drills.js';
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
+import { isSecureOrLocal } from '../utils/url.ts';
 import type { AthosDrillKey } from './drills.ts';
 
 /** Persona difficulty: a cooperative, a standard or a tough prospect. */
-export type AthosDifficulty = 'Beginner' | 'Advanced' | 'Elite';
+export type AthosDifficulty = (typeof DIFFICULTY_NAMES)[number];
+
+/** The contract's difficulties, held here so that the bundled type declarations spell them out. */
+const DIFFICULTY_NAMES = DIFFICULTIES;
 
 /** The options of `AthosRoleplay.create()`. */
 export interface AthosRoleplayCreateOptions {
@@ -40,8 +45,6 @@ export interface ResolvedOptions {
 /** Where the SDK redeems tokens unless `apiBase` says otherwise. */
 export const DEFAULT_API_BASE = 'https://app.useathos.ai';
 
-const DIFFICULTIES: readonly string[] = ['Beginner', 'Advanced', 'Elite'];
-
 /**
  * Validates `create()` options when `connect()` starts, before any network or media work.
  * A missing or blank token is `INVALID_TOKEN`; everything else that is wrong is
@@ -57,8 +60,8 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (typeof input.drillKey !== 'string' || input.drillKey.trim() === '') {
     throw invalid('The `drillKey` option is missing or blank.');
   }
-  if (input.difficulty !== undefined && !DIFFICULTIES.includes(input.difficulty as string)) {
-    throw invalid(`The \`difficulty\` option must be one of ${DIFFICULTIES.join(', ')}.`);
+  if (input.difficulty !== undefined && !(DIFFICULTY_NAMES as readonly unknown[]).includes(input.difficulty)) {
+    throw invalid(`The \`difficulty\` option must be one of ${DIFFICULTY_NAMES.join(', ')}.`);
   }
   if (input.filters !== undefined && (typeof input.filters !== 'object' || input.filters === null)) {
     throw invalid('The `filters` option must be an object.');
@@ -96,14 +99,4 @@ function parseUrl(value: string): URL | undefined {
   } catch {
     return undefined;
   }
-}
-
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/**
- * Whether `url` uses the `secure` scheme, or the `plain` one on a loopback host. Only
- * `localhost` may use plain `http:`/`ws:`.
- */
-export function isSecureOrLocal(url: URL, secure: string, plain: string): boolean {
-  return url.protocol === secure || (url.protocol === plain && LOCAL_HOSTS.has(url.hostname));
 }

@@ -3,8 +3,7 @@
  * sends, and the validation of what the gateway sends.
  */
 
-/** The protocol version the SDK speaks, sent in `auth`. */
-export const PROTOCOL_VERSION = 1;
+import { DOWNLINK_HEADER_BYTES, type PROTOCOL_VERSION } from '../contract/voice.js';
 
 /** A control message from the SDK to the gateway. */
 export type ClientMessage =
@@ -80,15 +79,12 @@ export function parseGatewayText(text: string): ParsedGatewayText {
   return message ? { message } : { ignored: `a '${type}' message with missing or invalid fields` };
 }
 
-/** Bytes before the PCM of a downlink frame: the `seq`, an unsigned 32-bit little-endian integer. */
-const FRAME_HEADER_BYTES = 4;
-
 /**
  * Reads a binary frame from the gateway, without copying its PCM. `undefined` when its length
  * is not 4 plus a positive even number.
  */
 export function parseDownlinkFrame(buffer: ArrayBuffer): DownlinkFrame | undefined {
-  const pcmBytes = buffer.byteLength - FRAME_HEADER_BYTES;
+  const pcmBytes = buffer.byteLength - DOWNLINK_HEADER_BYTES;
   if (pcmBytes <= 0 || pcmBytes % 2 !== 0) return undefined;
-  return { seq: new DataView(buffer).getUint32(0, true), pcm: new Int16Array(buffer, FRAME_HEADER_BYTES) };
+  return { seq: new DataView(buffer).getUint32(0, true), pcm: new Int16Array(buffer, DOWNLINK_HEADER_BYTES) };
 }

@@ -1,5 +1,5 @@
-/** The rate the detector expects: the protocol's 16 kHz. */
-const SAMPLE_RATE = 16_000;
+import { SAMPLE_RATE } from '../../contract/voice.js';
+
 /** Levels are judged over 20 ms windows. */
 const WINDOW_SAMPLES = SAMPLE_RATE / 50;
 /** A window at least this loud (RMS, dB of full scale) can start speech. */

@@ -1,6 +1,6 @@
+import { FRAME_SAMPLES, SAMPLE_RATE } from '../../contract/voice.js';
 import { Resampler } from '../dsp/Resampler.ts';
 import { VoiceActivityDetector } from '../dsp/VoiceActivityDetector.ts';
-import { PROTOCOL_FRAME_SAMPLES, PROTOCOL_SAMPLE_RATE } from './protocol.ts';
 
 /** What the capture pipeline produces. */
 export interface CapturePipelineEvents {
@@ -19,8 +19,8 @@ export class CapturePipeline {
   readonly #resampler: Resampler;
   readonly #detector = new VoiceActivityDetector();
   /** Resampled audio not yet in a frame: at most one frame's worth. */
-  readonly #resampled = new Float32Array(PROTOCOL_FRAME_SAMPLES);
-  #frame = new Int16Array(PROTOCOL_FRAME_SAMPLES);
+  readonly #resampled = new Float32Array(FRAME_SAMPLES);
+  #frame = new Int16Array(FRAME_SAMPLES);
   #filled = 0;
 
   /**
@@ -29,14 +29,14 @@ export class CapturePipeline {
    */
   constructor(inputRate: number, events: CapturePipelineEvents) {
     this.#events = events;
-    this.#resampler = new Resampler(inputRate, PROTOCOL_SAMPLE_RATE);
+    this.#resampler = new Resampler(inputRate, SAMPLE_RATE);
   }
 
   /** Feeds microphone samples (-1 to 1) of any length. */
   push(input: Float32Array): void {
     this.#resampler.write(input);
     for (;;) {
-      const count = this.#resampler.read(this.#resampled.subarray(0, PROTOCOL_FRAME_SAMPLES - this.#filled));
+      const count = this.#resampler.read(this.#resampled.subarray(0, FRAME_SAMPLES - this.#filled));
       if (count === 0) return;
       const samples = this.#resampled.subarray(0, count);
       for (let i = 0; i < count; i += 1) {
@@ -45,9 +45,9 @@ export class CapturePipeline {
       this.#filled += count;
       const wasSpeaking = this.#detector.speaking;
       if (this.#detector.push(samples) !== wasSpeaking) this.#events.onSpeakingChange(!wasSpeaking);
-      if (this.#filled === PROTOCOL_FRAME_SAMPLES) {
+      if (this.#filled === FRAME_SAMPLES) {
         this.#events.onFrame(this.#frame.buffer);
-        this.#frame = new Int16Array(PROTOCOL_FRAME_SAMPLES);
+        this.#frame = new Int16Array(FRAME_SAMPLES);
         this.#filled = 0;
       }
     }

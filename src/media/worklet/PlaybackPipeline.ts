@@ -1,7 +1,7 @@
+import { SAMPLE_RATE } from '../../contract/voice.js';
 import { JitterBuffer } from '../dsp/JitterBuffer.ts';
 import { Resampler } from '../dsp/Resampler.ts';
 import { VoiceActivityDetector } from '../dsp/VoiceActivityDetector.ts';
-import { PROTOCOL_SAMPLE_RATE } from './protocol.ts';
 
 /**
  * The playback side of the audio worklet, free of worklet globals: persona frames in; audio at
@@ -20,7 +20,7 @@ export class PlaybackPipeline {
    */
   constructor(outputRate: number, onSpeakingChange: (speaking: boolean) => void) {
     this.#onSpeakingChange = onSpeakingChange;
-    this.#resampler = new Resampler(PROTOCOL_SAMPLE_RATE, outputRate);
+    this.#resampler = new Resampler(SAMPLE_RATE, outputRate);
   }
 
   /** Queues one persona frame of 16-bit PCM at 16 kHz. */

@@ -3,11 +3,6 @@
  * Types and constants only, imported by both sides.
  */
 
-/** The wire protocol's audio rate, both ways. */
-export const PROTOCOL_SAMPLE_RATE = 16_000;
-/** 20 ms at the protocol rate. */
-export const PROTOCOL_FRAME_SAMPLES = 320;
-
 /** Registered name of the processor that turns the microphone into protocol frames. */
 export const CAPTURE_PROCESSOR = 'athos-capture';
 /** Registered name of the processor that plays persona frames. */

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLOSE, CLOSE_MEANINGS } from '../../src/contract/voice.js';
+
+/** The close-code table of docs/protocol.md section 7, as `code → SDK error column`. */
+function documentedCloseCodes(): Map<number, string> {
+  const doc = readFileSync(join(import.meta.dirname, '../../docs/protocol.md'), 'utf8');
+  const rows = [...doc.matchAll(/^\| (\d{4}) \| [^|]+ \| ([^|]+) \|$/gm)];
+  return new Map(rows.map(([, code, error]) => [Number(code), (error as string).trim()]));
+}
+
+describe('the protocol page and the shared close codes agree', () => {
+  const documented = documentedCloseCodes();
+
+  it('documents every close code the gateway sends', () => {
+    const sent = Object.values(CLOSE).filter((code) => code !== CLOSE.NO_STATUS);
+    expect([...documented.keys()].sort()).toEqual([...sent].sort());
+  });
+
+  it.each(Object.entries(CLOSE_MEANINGS))('close %s: the documented outcome is what the SDK does', (code, meaning) => {
+    const row = documented.get(Number(code));
+    if (row === undefined) return;
+    if (meaning.drop) expect(row).toBe(`none: reconnect (before \`live\`: \`${meaning.error}\`)`);
+    else if (row.startsWith('none:')) expect(Number(code)).toBe(CLOSE.REPLACED);
+    else expect(row).toBe(`\`${meaning.error}\``);
+  });
+});
