@@ -9,8 +9,9 @@ export {
 } from './errors/AthosRoleplayError.ts';
 export { ATHOS_ERROR_CODES, type AthosErrorCode } from './errors/codes.ts';
 export type { MicrophoneInfo } from './media/listMicrophones.ts';
+export type { AthosPersona } from './redeem/Redemption.ts';
 export { ATHOS_DRILL_KEYS, type AthosDrillKey } from './session/drills.ts';
-export { ATHOS_EVENT_NAMES, type AthosEventMap, type AthosEventName, type AthosPersona } from './session/events.ts';
+export { ATHOS_EVENT_NAMES, type AthosEventMap, type AthosEventName } from './session/events.ts';
 export type { SessionState } from './session/lifecycle.ts';
 export type { AthosDifficulty, AthosRoleplayCreateOptions } from './session/options.ts';
 export { RoleplaySession } from './session/RoleplaySession.ts';

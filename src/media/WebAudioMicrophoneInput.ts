@@ -1,6 +1,7 @@
+import type { PartContext } from '../browser/PartContext.ts';
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import { toAthosError } from '../errors/toAthosError.ts';
-import type { PartContext } from '../session/SessionParts.ts';
+import { withDeadline } from '../utils/abortable.ts';
 import { closeWorkletGraph } from './closeWorkletGraph.ts';
 import { loadWorklet } from './loadWorklet.ts';
 import type { MicrophoneInput, MicrophoneInputEvents } from './MicrophoneInput.ts';
@@ -56,7 +57,7 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
     const stop = () => this.stop();
     signal.addEventListener('abort', stop, { once: true });
     try {
-      await Promise.race([this.#open(), rejectOnAbort(signal)]);
+      await withDeadline(this.#open(), { signal });
     } catch (error) {
       this.stop();
       throw signal.aborted ? signal.reason : toAthosError(error, 'media', []);
@@ -209,10 +210,4 @@ function release(source: MicrophoneSource): void {
   source.listeners.abort();
   source.node.disconnect();
   stopTracks(source.stream);
-}
-
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
 }

@@ -1,5 +1,6 @@
+import type { PartContext } from '../browser/PartContext.ts';
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
-import type { PartContext } from '../session/SessionParts.ts';
+import { withDeadline } from '../utils/abortable.ts';
 import { closeWorkletGraph } from './closeWorkletGraph.ts';
 import { loadWorklet } from './loadWorklet.ts';
 import { stopTracks } from './mediaDevices.ts';
@@ -197,17 +198,11 @@ export class WebAudioPersonaOutput implements PersonaOutput {
  * Whether `audioContext` runs, resuming it if needed. A context the browser keeps suspended
  * for want of a user gesture never settles its `resume()`, hence the timeout.
  */
-async function resumeContext(audioContext: AudioContext): Promise<boolean> {
-  if (audioContext.state === 'running') return true;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(resolve, RESUME_TIMEOUT_MS, false);
-  });
+function resumeContext(audioContext: AudioContext): Promise<boolean> {
+  if (audioContext.state === 'running') return Promise.resolve(true);
   const resumed = audioContext.resume().then(
     () => true,
     () => false,
   );
-  const running = await Promise.race([resumed, timeout]);
-  clearTimeout(timer);
-  return running;
+  return withDeadline(resumed, { ms: RESUME_TIMEOUT_MS, onTimeout: () => false });
 }

@@ -1,4 +1,4 @@
-import type { PartContext } from '../session/SessionParts.ts';
+import type { PartContext } from '../browser/PartContext.ts';
 import { audioInputs, requestMicrophone, stopTracks } from './mediaDevices.ts';
 
 /** An audio input device. */

@@ -1,6 +1,7 @@
 /// <reference path="../worklet-source.d.ts" />
+
+import type { PartContext } from '../browser/PartContext.ts';
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
-import type { PartContext } from '../session/SessionParts.ts';
 import workletSource from './worklet/entry.ts?worklet-source';
 
 /**

@@ -1,4 +1,13 @@
-import type { AthosPersona } from '../session/events.ts';
+/** The persona the rep talks to. */
+export interface AthosPersona {
+  /** The persona's name, e.g. `"Dorothy Hale"`. */
+  name: string;
+  /**
+   * Fictitious profile details (gender, date of birth, address, plan category, current plan)
+   * for Medicare drills; `null` for the others.
+   */
+  details: Record<string, unknown> | null;
+}
 
 /** What a successful `POST /roleplay/session` returns. */
 export interface Redemption {

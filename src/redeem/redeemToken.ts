@@ -1,7 +1,9 @@
 import pRetry from 'p-retry';
+import { REQUEST_ID_HEADER } from '../contract/errors.js';
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
+import { sleep } from '../utils/abortable.ts';
 import type { Logger } from '../utils/logger.ts';
-import { errorFromResponse, REQUEST_ID_HEADER } from './errorFromResponse.ts';
+import { errorFromResponse } from './errorFromResponse.ts';
 import { parseRedemption, type Redemption, type RedemptionRequest } from './Redemption.ts';
 
 /** The redemption endpoint, relative to `apiBase`. */
@@ -50,7 +52,7 @@ export async function redeemToken(request: RedemptionRequest, context: RedeemCon
         context.logger.debug(`redemption attempt failed (${(error as AthosRoleplayError).code}), retrying`);
         const wait = (error as AthosRoleplayError).retryAfterMs ?? 0;
         if (Date.now() - startedAt + wait >= REDEEM_BUDGET_MS) throw error;
-        if (wait > 0) await delay(wait, signal);
+        if (wait > 0) await sleep(wait, signal);
       },
     });
   } catch (error) {
@@ -110,17 +112,4 @@ async function attempt(request: RedemptionRequest, context: RedeemContext, signa
 function isTransient(error: unknown): boolean {
   if (!AthosRoleplayError.is(error)) return false;
   return error.httpStatus === undefined ? error.retryable : error.httpStatus === 503 || error.httpStatus === 429;
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      signal.removeEventListener('abort', done);
-      clearTimeout(timer);
-      if (signal.aborted) reject(signal.reason);
-      else resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

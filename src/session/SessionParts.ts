@@ -1,19 +1,11 @@
 import type { BrowserEnv } from '../browser/BrowserEnv.ts';
+import type { PartContext } from '../browser/PartContext.ts';
 import type { MicrophoneInfo } from '../media/listMicrophones.ts';
 import type { MicrophoneInput, MicrophoneInputEvents } from '../media/MicrophoneInput.ts';
 import type { PersonaOutput, PersonaOutputEvents } from '../media/PersonaOutput.ts';
 import type { Redemption, RedemptionRequest } from '../redeem/Redemption.ts';
 import type { RedeemContext } from '../redeem/redeemToken.ts';
 import type { VoiceTransport, VoiceTransportEvents } from '../transport/VoiceTransport.ts';
-import type { Logger } from '../utils/logger.ts';
-
-/** What every part gets besides its own events. */
-export interface PartContext {
-  env: BrowserEnv;
-  logger: Logger;
-  /** The `workletUrl` option, when the site hosts the worklet itself. */
-  workletUrl: string | undefined;
-}
 
 /**
  * The controllers a session is assembled from. The real ones are wired in `defaultParts()`;

@@ -1,15 +1,5 @@
 import type { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
-
-/** The persona the rep talks to. */
-export interface AthosPersona {
-  /** The persona's name, e.g. `"Dorothy Hale"`. */
-  name: string;
-  /**
-   * Fictitious profile details (gender, date of birth, address, plan category, current plan)
-   * for Medicare drills; `null` for the others.
-   */
-  details: Record<string, unknown> | null;
-}
+import type { AthosPersona } from '../redeem/Redemption.ts';
 
 /** Every event of a {@link RoleplaySession} and its payload. */
 export type AthosEventMap = {
@@ -21,8 +11,12 @@ export type AthosEventMap = {
   personaSpeaking: { speaking: boolean };
   /** The rep started or stopped speaking. Only on change; silent while muted. */
   userSpeaking: { speaking: boolean };
-  /** A transient network drop is being recovered. */
-  reconnecting: undefined;
+  /**
+   * A transient network drop is being recovered. `deadline` (`Date.now()` milliseconds) is when
+   * the SDK gives up: then `error` `NETWORK_LOST` and `ended` follow. Count down from it rather
+   * than assuming 30 s.
+   */
+  reconnecting: { deadline: number };
   /** The drop was recovered; the same call goes on. */
   reconnected: undefined;
   /** The call ended, whatever the cause, exactly once. */

@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
 import type { BrowserEnv } from '../../../src/browser/BrowserEnv.ts';
-import type { PartContext } from '../../../src/session/SessionParts.ts';
+import type { PartContext } from '../../../src/browser/PartContext.ts';
 
 /** A microphone track: `end()` simulates the device going away. */
 export class FakeTrack extends EventTarget {

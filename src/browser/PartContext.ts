@@ -1,0 +1,10 @@
+import type { Logger } from '../utils/logger.ts';
+import type { BrowserEnv } from './BrowserEnv.ts';
+
+/** What every part of a session (microphone, output, transport) gets besides its own events. */
+export interface PartContext {
+  env: BrowserEnv;
+  logger: Logger;
+  /** The `workletUrl` option, when the site hosts the worklet itself. */
+  workletUrl: string | undefined;
+}
