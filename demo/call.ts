@@ -22,9 +22,6 @@ import { LevelMeter } from './levelMeter.ts';
 import { logEvent, note, onClick } from './log.ts';
 import { type CallState, callInProgress, createCallState, type DemoState, endReason } from './state.ts';
 
-/** The SDK ends a call that has not come back this long after a drop (the contract's 30 s). */
-const RECONNECT_WINDOW_MS = 30_000;
-
 const ui = {
   setup: element<HTMLFormElement>('setup'),
   drill: element<HTMLSelectElement>('drill'),
@@ -120,7 +117,7 @@ function watch(state: DemoState, call: CallState, session: RoleplaySession): voi
   session.on('ready', ({ persona }) => void onReady(call, session, persona));
   session.on('personaSpeaking', ({ speaking }) => indicate(ui.personaSpeaking, 'Persona', speaking));
   session.on('userSpeaking', ({ speaking }) => indicate(ui.userSpeaking, 'You', speaking));
-  session.on('reconnecting', () => startReconnectCountdown(call));
+  session.on('reconnecting', ({ deadline }) => startReconnectCountdown(call, deadline));
   session.on('reconnected', () => stopReconnectCountdown(call, 'Reconnected: the call goes on.'));
   session.on('error', (error) => {
     // The SDK reports the error that ends a session after the session has ended.
@@ -248,8 +245,7 @@ function indicate(target: HTMLElement, who: string, speaking: boolean): void {
   target.classList.toggle('on', speaking);
 }
 
-function startReconnectCountdown(call: CallState): void {
-  const deadline = Date.now() + RECONNECT_WINDOW_MS;
+function startReconnectCountdown(call: CallState, deadline: number): void {
   const show = () => {
     const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
     ui.reconnectBanner.textContent = `Connection lost, reconnecting… ${left} s left before the call ends.`;

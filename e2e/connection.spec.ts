@@ -98,9 +98,15 @@ test('an abrupt drop of 3 s is resumed: reconnecting, reconnected, and the perso
   expect(await callEvents(page)).toEqual([
     { name: 'connecting', payload: undefined },
     { name: 'ready', payload: expect.anything() },
-    { name: 'reconnecting', payload: undefined },
+    { name: 'reconnecting', payload: { deadline: expect.any(Number) } },
     { name: 'reconnected', payload: undefined },
   ]);
+  // The deadline is the drop plus the 30 s window, in the page's Date.now() clock.
+  const [reconnecting] = (await callEvents(page)).filter((event) => event.name === 'reconnecting');
+  const { deadline } = reconnecting?.payload as { deadline: number };
+  const droppedAtWall = await page.evaluate((ago) => Date.now() - (performance.now() - ago), droppedAt);
+  expect(deadline - droppedAtWall).toBeGreaterThan(29_000);
+  expect(deadline - droppedAtWall).toBeLessThanOrEqual(30_500);
   expect(await page.evaluate(() => (window as any).harness.session.state)).toBe('connected');
 
   await waitForPersonaSpeech(page, reconnectedAt as number);

@@ -1,3 +1,4 @@
+import type { PartContext } from '../browser/PartContext.ts';
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import { toAthosError } from '../errors/toAthosError.ts';
 import type { MicrophoneInfo } from '../media/listMicrophones.ts';
@@ -11,10 +12,7 @@ import type { AthosEventMap, AthosEventName } from './events.ts';
 import { Lifecycle, type SessionState } from './lifecycle.ts';
 import { type AthosRoleplayCreateOptions, resolveOptions } from './options.ts';
 import { SessionEvents } from './SessionEvents.ts';
-import type { PartContext, SessionParts } from './SessionParts.ts';
-
-/** How long a dropped call may take to come back before it ends with `NETWORK_LOST`. */
-export const RECONNECT_WINDOW_MS = 30_000;
+import type { SessionParts } from './SessionParts.ts';
 
 /**
  * One voice call between the rep and an Athos persona. Create it with
@@ -45,7 +43,6 @@ export class RoleplaySession {
   #transport: VoiceTransport | undefined;
   #callId: string | undefined;
   #liveAt: number | undefined;
-  #watchdog: ReturnType<typeof setTimeout> | undefined;
   #leaving: Promise<void> | undefined;
   #muted = false;
   #userSpeaking = false;
@@ -215,7 +212,7 @@ export class RoleplaySession {
       {
         onAudio: (pcm) => this.#output?.push(pcm),
         onClear: () => this.#output?.clear(),
-        onDrop: () => this.#drop(),
+        onDrop: (deadline) => this.#drop(deadline),
         onRecover: () => this.#recover(),
         onEnd: (summary) => this.#finish(undefined, summary.durationSec),
         onFatal: (error) => this.#finish(error),
@@ -239,24 +236,16 @@ export class RoleplaySession {
     this.#finish(undefined, summary?.durationSec);
   }
 
-  #drop(): void {
+  #drop(deadline: number): void {
     if (!this.#lifecycle.apply('drop')) return;
     this.#output?.clear();
     this.#setPersonaSpeaking(false);
     this.#setUserSpeaking(false);
-    this.#events.emit('reconnecting', undefined);
-    this.#watchdog = setTimeout(() => {
-      this.#finish(
-        new AthosRoleplayError('NETWORK_LOST', 'The connection dropped and did not recover within 30 seconds.', {
-          phase: 'call',
-        }),
-      );
-    }, RECONNECT_WINDOW_MS);
+    this.#events.emit('reconnecting', { deadline });
   }
 
   #recover(): void {
     if (!this.#lifecycle.apply('recover')) return;
-    clearTimeout(this.#watchdog);
     this.#events.emit('reconnected', undefined);
   }
 
@@ -266,7 +255,6 @@ export class RoleplaySession {
    */
   #finish(error?: AthosRoleplayError, durationSec?: number): void {
     if (!this.#lifecycle.apply('end')) return;
-    clearTimeout(this.#watchdog);
     this.#transport?.close();
     this.#microphone?.stop();
     this.#output?.stop();

@@ -3,6 +3,7 @@ import { listMicrophones } from '../media/listMicrophones.ts';
 import { WebAudioMicrophoneInput } from '../media/WebAudioMicrophoneInput.ts';
 import { WebAudioPersonaOutput } from '../media/WebAudioPersonaOutput.ts';
 import { redeemToken } from '../redeem/redeemToken.ts';
+import { DEFAULT_RECONNECT_POLICY } from '../transport/ReconnectPolicy.ts';
 import { WebSocketVoiceTransport } from '../transport/WebSocketVoiceTransport.ts';
 import type { SessionParts } from './SessionParts.ts';
 
@@ -13,7 +14,8 @@ export function defaultParts(): SessionParts {
     redeem: redeemToken,
     createMicrophone: (events, context) => new WebAudioMicrophoneInput(events, context),
     createOutput: (events, context) => new WebAudioPersonaOutput(events, context),
-    createTransport: (redemption, events, context) => new WebSocketVoiceTransport(redemption, events, context),
+    createTransport: (redemption, events, context) =>
+      new WebSocketVoiceTransport(redemption, events, context, DEFAULT_RECONNECT_POLICY),
     listMicrophones,
   };
 }

@@ -6,13 +6,16 @@ export interface VoiceTransportEvents {
   onAudio(pcm: Int16Array): void;
   /** The rep talked over the persona: drop queued persona audio. */
   onClear(): void;
-  /** The link dropped; the transport is trying to resume the same call. */
-  onDrop(): void;
+  /**
+   * The link dropped; the transport is trying to resume the same call until `deadline`
+   * (`Date.now()` ms), after which it reports `NETWORK_LOST` through {@link onFatal}.
+   */
+  onDrop(deadline: number): void;
   /** The link is back; the same call goes on. */
   onRecover(): void;
   /** The gateway ended the call (ceiling, ended by Athos, resume refused). */
   onEnd(summary: CallEndSummary): void;
-  /** An unrecoverable error after the call went live. */
+  /** An unrecoverable error after the call went live, `NETWORK_LOST` included. */
   onFatal(error: AthosRoleplayError): void;
 }
 

@@ -1,41 +1,37 @@
-import pRetry from 'p-retry';
+import type { PartContext } from '../browser/PartContext.ts';
+import { CLOSE, PROTOCOL_VERSION } from '../contract/voice.js';
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import { toAthosError } from '../errors/toAthosError.ts';
 import type { Redemption } from '../redeem/Redemption.ts';
-import { isSecureOrLocal } from '../session/options.ts';
-import type { PartContext } from '../session/SessionParts.ts';
+import { withDeadline } from '../utils/abortable.ts';
+import { isSecureOrLocal } from '../utils/url.ts';
 import { errorForClose, isDropClose } from './closeCodes.ts';
-import { deadline } from './deadline.ts';
 import { GatewaySocket } from './GatewaySocket.ts';
 import { Heartbeat } from './Heartbeat.ts';
-import { type DownlinkFrame, type GatewayMessage, PROTOCOL_VERSION } from './protocol.ts';
+import type { DownlinkFrame, GatewayMessage } from './protocol.ts';
+import type { ReconnectPolicy } from './ReconnectPolicy.ts';
+import { reconnect } from './reconnect.ts';
 import type { CallEndSummary, VoiceTransport, VoiceTransportEvents } from './VoiceTransport.ts';
 
 /** How long the gateway may take to accept the socket of a new call. */
 const OPEN_TIMEOUT_MS = 10_000;
 /** How long the gateway may take to answer `auth` with `live`. */
 const LIVE_TIMEOUT_MS = 10_000;
-/** How long one resume attempt may take, from opening the socket to `resumed`. */
-const RESUME_ATTEMPT_TIMEOUT_MS = 5_000;
 /** How long `leave()` waits for the gateway's `ended`. */
 const LEAVE_TIMEOUT_MS = 1_000;
-
-/**
- * Delays between resume attempts (the first one is immediate): 250–500 ms, 500–1000 ms,
- * 1–2 s, then 2 s, with no limit on the count; the session's 30 s watchdog ends the call.
- */
-const RESUME_BACKOFF = { retries: Number.POSITIVE_INFINITY, minTimeout: 250, factor: 2, maxTimeout: 2_000, randomize: true };
 
 type TransportState = 'connecting' | 'live' | 'dropped' | 'leaving' | 'closed';
 
 /**
  * The voice connection over the gateway's WebSocket protocol (`docs/protocol.md`): the
- * handshake, heartbeats, resuming the call after a drop, and leaving.
+ * handshake, heartbeats, resuming the call after a drop as its {@link ReconnectPolicy} says,
+ * and leaving.
  */
 export class WebSocketVoiceTransport implements VoiceTransport {
   readonly #redemption: Redemption;
   readonly #events: VoiceTransportEvents;
   readonly #context: PartContext;
+  readonly #policy: ReconnectPolicy;
   /** Aborted by `close()`: cancels the handshake and removes the `window` listeners. */
   readonly #lifetime = new AbortController();
   #state: TransportState = 'connecting';
@@ -45,14 +41,17 @@ export class WebSocketVoiceTransport implements VoiceTransport {
   #heartbeat: Heartbeat | undefined;
   #resumeToken = '';
   #lastSeq = 0;
+  /** When the link dropped, in `Date.now()` ms; the reconnect window counts from here. */
+  #droppedAt = 0;
   #resuming: AbortController | undefined;
   #leaving: Promise<CallEndSummary | undefined> | undefined;
   #settleLeave: ((summary: CallEndSummary | undefined) => void) | undefined;
 
-  constructor(redemption: Redemption, events: VoiceTransportEvents, context: PartContext) {
+  constructor(redemption: Redemption, events: VoiceTransportEvents, context: PartContext, policy: ReconnectPolicy) {
     this.#redemption = redemption;
     this.#events = events;
     this.#context = context;
+    this.#policy = policy;
   }
 
   async connect(signal: AbortSignal): Promise<void> {
@@ -60,22 +59,22 @@ export class WebSocketVoiceTransport implements VoiceTransport {
     signal.throwIfAborted();
     const onAbort = () => this.#shutdown(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    const unavailable = (message: string) => () => new AthosRoleplayError('SERVICE_UNAVAILABLE', message, { phase: 'connect' });
+    const unavailable = (message: string) => (): never => {
+      throw new AthosRoleplayError('SERVICE_UNAVAILABLE', message, { phase: 'connect' });
+    };
     try {
       const socket = (this.#socket = this.#open(this.#url, 'connect'));
-      await deadline(
-        socket.opened,
-        OPEN_TIMEOUT_MS,
-        this.#lifetime.signal,
-        unavailable('The voice gateway did not accept the connection within 10 seconds.'),
-      );
+      await withDeadline(socket.opened, {
+        signal: this.#lifetime.signal,
+        ms: OPEN_TIMEOUT_MS,
+        onTimeout: unavailable('The voice gateway did not accept the connection within 10 seconds.'),
+      });
       socket.send({ type: 'auth', ticket: this.#redemption.connectionTicket, protocol: PROTOCOL_VERSION });
-      const live = await deadline(
-        socket.reply('live'),
-        LIVE_TIMEOUT_MS,
-        this.#lifetime.signal,
-        unavailable('The voice gateway did not start the call within 10 seconds.'),
-      );
+      const live = await withDeadline(socket.reply('live'), {
+        signal: this.#lifetime.signal,
+        ms: LIVE_TIMEOUT_MS,
+        onTimeout: unavailable('The voice gateway did not start the call within 10 seconds.'),
+      });
       this.#resumeToken = live.resumeToken;
       this.#goLive(socket, live.heartbeatMs);
       this.#listenToBrowser();
@@ -191,24 +190,27 @@ export class WebSocketVoiceTransport implements VoiceTransport {
     this.#heartbeat?.stop();
     this.#socket?.close();
     this.#socket = undefined;
-    this.#events.onDrop();
+    this.#droppedAt = Date.now();
+    this.#events.onDrop(this.#droppedAt + this.#policy.windowMs);
     this.#resume();
   }
 
   /**
    * Starts resuming the call, or starts over with an attempt at once; not once it is closed.
-   * Starting over abandons the attempt under way: its socket may hang, opened while offline.
+   * Starting over abandons the attempt under way (its socket may hang, opened while offline)
+   * but keeps the window, which counts from the drop.
    */
   #resume(): void {
     if (this.#state !== 'dropped') return;
     this.#resuming?.abort();
     const run = (this.#resuming = new AbortController());
-    pRetry(() => this.#attemptResume(run.signal), {
-      ...RESUME_BACKOFF,
+    reconnect({
+      policy: this.#policy,
+      droppedAt: this.#droppedAt,
+      attempt: (signal) => this.#attemptResume(signal),
+      isRetryable: isWorthRetrying,
       signal: run.signal,
-      shouldRetry: ({ error }) => isWorthRetrying(error),
-      onFailedAttempt: ({ error, attemptNumber }) =>
-        this.#context.logger.debug(`resume attempt ${attemptNumber} failed: ${error.message}`),
+      logger: this.#context.logger,
     }).catch((error: unknown) => {
       if (!run.signal.aborted) this.#fail(toAthosError(error, 'call', []));
     });
@@ -218,14 +220,7 @@ export class WebSocketVoiceTransport implements VoiceTransport {
     const socket = (this.#socket = this.#open(this.#url, 'call'));
     let heartbeatMs: number;
     try {
-      heartbeatMs = await deadline(
-        this.#requestResume(socket),
-        RESUME_ATTEMPT_TIMEOUT_MS,
-        signal,
-        () => new Error('the voice gateway did not resume the call within 5 seconds'),
-      );
-      // Stopped while `resumed` was on its way: this socket is no longer wanted.
-      signal.throwIfAborted();
+      heartbeatMs = await withDeadline(this.#requestResume(socket), { signal });
     } catch (error) {
       socket.close();
       throw error;
@@ -264,9 +259,7 @@ export class WebSocketVoiceTransport implements VoiceTransport {
     this.#heartbeat?.stop();
     const ended = new Promise<CallEndSummary | undefined>((resolve) => (this.#settleLeave = resolve));
     socket.send({ type: 'bye' });
-    const summary = await deadline(ended, LEAVE_TIMEOUT_MS, this.#lifetime.signal, () => new Error('no `ended` in time')).catch(
-      () => undefined,
-    );
+    const summary = await withDeadline(ended, { signal: this.#lifetime.signal, ms: LEAVE_TIMEOUT_MS }).catch(() => undefined);
     this.#shutdown();
     return summary;
   }
@@ -283,8 +276,12 @@ export class WebSocketVoiceTransport implements VoiceTransport {
   }
 }
 
-/** A resume attempt that timed out or lost its socket is tried again; a refusal ends the call. */
-function isWorthRetrying(error: Error): boolean {
+/**
+ * A resume attempt that timed out or lost its socket is tried again, and so is one the gateway
+ * closed for want of a `resume` in time (the message was stuck in a stalled link); a refusal
+ * ends the call.
+ */
+function isWorthRetrying(error: unknown): boolean {
   const closeCode = AthosRoleplayError.is(error) ? error.closeCode : undefined;
-  return closeCode === undefined || isDropClose(closeCode);
+  return closeCode === undefined || closeCode === CLOSE.AUTH_TIMEOUT || isDropClose(closeCode);
 }

@@ -9,14 +9,17 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 
 /**
- * Gzipped size budgets, in bytes, set just above the measured sizes (0.1.0: 14 904, 13 386,
- * 13 408 and 1 816): growing past one is a decision to make in this file, not an accident.
- * The ESM build is not minified (bundlers minify it); the others are.
+ * Gzipped size budgets, in bytes, set just above the measured sizes: growing past one is a
+ * decision to make in this file, not an accident. The ESM build is not minified (bundlers
+ * minify it); the others are.
+ * - 0.1.0: 14 904, 13 386, 13 408 and 1 816.
+ * - The shared wire contract (close codes by name and their meaning) and the reconnect policy
+ *   with its own resume loop: 15 621, 13 881, 13 891 and 1 795.
  */
 const SIZE_BUDGETS: Record<string, number> = {
-  'dist/index.mjs': 15_100,
-  'dist/index.cjs': 13_500,
-  'dist/athos-roleplay.iife.js': 13_500,
+  'dist/index.mjs': 15_700,
+  'dist/index.cjs': 13_950,
+  'dist/athos-roleplay.iife.js': 13_950,
   'dist/athos-worklet.js': 1_850,
 };
 

@@ -32,6 +32,9 @@ session.on('ended', ({ callId, durationSec }) => {
   assertType<Equal<typeof callId, string>>();
   assertType<Equal<typeof durationSec, number>>();
 });
+session.on('reconnecting', ({ deadline }) => {
+  assertType<Equal<typeof deadline, number>>();
+});
 session.on('error', (error) => {
   assertType<Equal<typeof error.code, AthosErrorCode>>();
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ATHOS_EVENT_NAMES, type AthosEventName, RoleplaySession } from '../../../src/index.ts';
+import { ATHOS_EVENT_NAMES, type AthosEventName, AthosRoleplayError, RoleplaySession } from '../../../src/index.ts';
+import { DEFAULT_RECONNECT_POLICY } from '../../../src/transport/ReconnectPolicy.ts';
 import { WebSocketVoiceTransport } from '../../../src/transport/WebSocketVoiceTransport.ts';
 import { fakeParts } from '../fakeParts.ts';
 import { downlinkFrame, fakeBrowser, flush, LIVE } from '../transport/fakeGateway.ts';
@@ -32,52 +33,54 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('the 30 s reconnect watchdog', () => {
-  it('fires NETWORK_LOST at 30 s after the drop, not at 29.9 s, then ended, then nothing', async () => {
+describe('a drop', () => {
+  const DEADLINE = 1_700_000_030_000;
+
+  it("reports the transport's deadline with reconnecting; its NETWORK_LOST ends the call, then nothing", async () => {
     const call = await connectedSession();
-    call.transportEvents.onDrop();
-    expect(call.names()).toEqual(['reconnecting']);
+    call.transportEvents.onDrop(DEADLINE);
+    expect(call.events).toEqual([{ name: 'reconnecting', payload: { deadline: DEADLINE } }]);
     expect(call.session.state).toBe('reconnecting');
-    vi.advanceTimersByTime(29_900);
+    vi.advanceTimersByTime(60_000);
     expect(call.names()).toEqual(['reconnecting']);
     expect(call.transport.close).not.toHaveBeenCalled();
-    vi.advanceTimersByTime(100);
+
+    call.transportEvents.onFatal(
+      new AthosRoleplayError('NETWORK_LOST', 'The connection dropped and did not recover within 30 seconds.', { phase: 'call' }),
+    );
     expect(call.names()).toEqual(['reconnecting', 'error', 'ended']);
     expect(call.events[1]?.payload).toMatchObject({ code: 'NETWORK_LOST', phase: 'call' });
-    expect(call.events[2]?.payload).toEqual({ callId: 'athos_call_fake', durationSec: 30 });
     expect(call.session.state).toBe('ended');
     expect(call.transport.close).toHaveBeenCalled();
     expect(call.microphone.stop).toHaveBeenCalled();
     expect(call.output.stop).toHaveBeenCalled();
 
     call.transportEvents.onRecover();
-    call.transportEvents.onDrop();
+    call.transportEvents.onDrop(DEADLINE);
     call.transportEvents.onAudio(new Int16Array(320));
     call.transportEvents.onEnd({ reason: 'client', durationSec: 31 });
     call.transportEvents.onFatal(new Error('late') as never);
-    vi.advanceTimersByTime(60_000);
     expect(call.names()).toEqual(['reconnecting', 'error', 'ended']);
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('is cleared by a recovery, and a later drop gets a fresh 30 s', async () => {
+  it('recovers, and a later drop is reported with its own deadline', async () => {
     const call = await connectedSession();
-    call.transportEvents.onDrop();
-    vi.advanceTimersByTime(20_000);
+    call.transportEvents.onDrop(DEADLINE);
     call.transportEvents.onRecover();
-    vi.advanceTimersByTime(20_000);
-    call.transportEvents.onDrop();
-    vi.advanceTimersByTime(29_999);
-    expect(call.names()).toEqual(['reconnecting', 'reconnected', 'reconnecting']);
-    vi.advanceTimersByTime(1);
-    expect(call.names()).toEqual(['reconnecting', 'reconnected', 'reconnecting', 'error', 'ended']);
+    call.transportEvents.onDrop(DEADLINE + 40_000);
+    expect(call.events).toEqual([
+      { name: 'reconnecting', payload: { deadline: DEADLINE } },
+      { name: 'reconnected', payload: undefined },
+      { name: 'reconnecting', payload: { deadline: DEADLINE + 40_000 } },
+    ]);
   });
 
   it('marks the persona and the rep silent, and sends no audio while reconnecting', async () => {
     const call = await connectedSession();
     call.handles.output?.onSpeakingChange(true);
     call.handles.microphone?.onSpeakingChange(true);
-    call.transportEvents.onDrop();
+    call.transportEvents.onDrop(DEADLINE);
     call.handles.microphone?.onFrame(new ArrayBuffer(640));
     call.handles.microphone?.onSpeakingChange(true);
     call.handles.output?.onSpeakingChange(true);
@@ -88,7 +91,7 @@ describe('the 30 s reconnect watchdog', () => {
       { name: 'userSpeaking', payload: { speaking: true } },
       { name: 'personaSpeaking', payload: { speaking: false } },
       { name: 'userSpeaking', payload: { speaking: false } },
-      { name: 'reconnecting', payload: undefined },
+      { name: 'reconnecting', payload: { deadline: DEADLINE } },
     ]);
     call.session.disconnect();
   });
@@ -119,7 +122,7 @@ describe('ending', () => {
   it('disconnect() from inside a reconnecting handler ends the call once', async () => {
     const call = await connectedSession();
     call.session.on('reconnecting', () => void call.session.disconnect());
-    call.transportEvents.onDrop();
+    call.transportEvents.onDrop(Date.now() + 30_000);
     await flush();
     vi.advanceTimersByTime(60_000);
     expect(call.names()).toEqual(['reconnecting', 'ended']);
@@ -173,7 +176,7 @@ describe('a session on the WebSocket transport', () => {
     fake.parts.env = () => browser.env;
     fake.parts.createTransport = (redemption, events, context) => {
       fake.handles.transport = events;
-      return new WebSocketVoiceTransport(redemption, events, context);
+      return new WebSocketVoiceTransport(redemption, events, context, DEFAULT_RECONNECT_POLICY);
     };
     const session = new RoleplaySession(OPTIONS, fake.parts);
     const recorded = record(session);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AthosRoleplayError } from '../../../src/errors/AthosRoleplayError.ts';
+import type { ReconnectPolicy } from '../../../src/transport/ReconnectPolicy.ts';
 import { downlinkFrame, fakeTransport, flush, LIVE, liveTransport, REDEMPTION, RESUMED } from './fakeGateway.ts';
 
 beforeEach(() => {
@@ -360,18 +361,89 @@ describe('resuming after a drop', () => {
     expect(gaps(await attemptTimesWhileDown(6_000))).toEqual([250, 500, 1000, 2000, 2000]);
   });
 
-  it('keeps trying without limit, never more than 2 s apart', async () => {
-    const times = await attemptTimesWhileDown(60_000);
-    expect(times.length).toBeGreaterThanOrEqual(30);
+  it('keeps trying for the whole window, never more than 2 s apart', async () => {
+    const times = await attemptTimesWhileDown(29_999);
+    expect(times.length).toBeGreaterThanOrEqual(15);
+    expect(times.at(-1)).toBeGreaterThan(27_000);
     expect(Math.max(...gaps(times))).toBeLessThanOrEqual(2_000);
   });
 
-  it('gives one attempt 5 s, then tries again', async () => {
+  it('reports the deadline with the drop, and NETWORK_LOST when it passes, with nothing left running', async () => {
+    const fake = await liveTransport();
+    fake.network.down = true;
+    const droppedAt = Date.now();
+    fake.last().drop(1006);
+    expect(fake.log).toEqual([['drop', droppedAt + 30_000]]);
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(fake.names()).toEqual(['drop']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fake.names()).toEqual(['drop', 'fatal']);
+    expect(fake.log[1]?.[1]).toMatchObject({ code: 'NETWORK_LOST', phase: 'call' });
+    expect(fake.sockets.every((socket) => socket.readyState === 3)).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('abandons an attempt under way when the window passes', async () => {
+    const fake = await liveTransport();
+    fake.last().drop(1006);
+    await vi.advanceTimersByTimeAsync(29_000);
+    const late = fake.last();
+    late.accept();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(fake.names()).toEqual(['drop', 'fatal']);
+    expect(late.closedByClient).toBe(true);
+    late.receive(RESUMED);
+    await flush();
+    expect(fake.names()).toEqual(['drop', 'fatal']);
+  });
+
+  it('follows the policy it is given: its window, its attempt timeout and its give-up', async () => {
+    const delays: number[] = [];
+    const policy: ReconnectPolicy = {
+      windowMs: 10_000,
+      attemptTimeoutMs: 1_000,
+      nextDelayMs: ({ attempts }) => (attempts < 3 ? (delays.push(attempts * 100), attempts * 100) : null),
+    };
+    const fake = await liveTransport(policy);
+    const droppedAt = Date.now();
+    fake.last().drop(1006);
+    expect(fake.log).toEqual([['drop', droppedAt + 10_000]]);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(fake.sockets).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fake.sockets[1]?.closedByClient).toBe(true);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(fake.sockets).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(delays).toEqual([0, 100, 200]);
+    expect(fake.sockets).toHaveLength(4);
+    expect(fake.names()).toEqual(['drop', 'fatal']);
+    expect(fake.log[1]?.[1]).toMatchObject({ code: 'NETWORK_LOST', message: expect.stringContaining('10 seconds') });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("retries a resume the gateway closed with 4408: a stalled link held its message past the gateway's limit", async () => {
+    const fake = await liveTransport();
+    fake.last().drop(1006);
+    fake.last().accept();
+    await flush();
+    fake.last().drop(4408, 'no auth or resume in time');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(fake.sockets).toHaveLength(3);
+    fake.last().accept();
+    await flush();
+    fake.last().receive(RESUMED);
+    await flush();
+    expect(fake.names()).toEqual(['drop', 'recover']);
+    fake.transport.close();
+  });
+
+  it("gives one attempt 4 s, inside the gateway's 5 s authentication limit, then tries again", async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
     const fake = await liveTransport();
     fake.last().drop(1006);
     const slow = fake.last();
-    vi.advanceTimersByTime(4_999);
+    vi.advanceTimersByTime(3_999);
     await flush();
     expect(slow.closedByClient).toBe(false);
     vi.advanceTimersByTime(1);

@@ -1,7 +1,8 @@
 import { vi } from 'vitest';
 import type { BrowserEnv } from '../../../src/browser/BrowserEnv.ts';
+import type { PartContext } from '../../../src/browser/PartContext.ts';
 import type { Redemption } from '../../../src/redeem/Redemption.ts';
-import type { PartContext } from '../../../src/session/SessionParts.ts';
+import { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from '../../../src/transport/ReconnectPolicy.ts';
 import type { VoiceTransportEvents } from '../../../src/transport/VoiceTransport.ts';
 import { WebSocketVoiceTransport } from '../../../src/transport/WebSocketVoiceTransport.ts';
 
@@ -123,7 +124,7 @@ export function recordingEvents() {
   const events: VoiceTransportEvents = {
     onAudio: (pcm) => void log.push(['audio', pcm]),
     onClear: () => void log.push(['clear', undefined]),
-    onDrop: () => void log.push(['drop', undefined]),
+    onDrop: (deadline) => void log.push(['drop', deadline]),
     onRecover: () => void log.push(['recover', undefined]),
     onEnd: (summary) => void log.push(['end', summary]),
     onFatal: (error) => void log.push(['fatal', error]),
@@ -132,16 +133,16 @@ export function recordingEvents() {
 }
 
 /** A transport on a fake browser, with its events recorded. */
-export function fakeTransport(redemption: Redemption = REDEMPTION) {
+export function fakeTransport(redemption: Redemption = REDEMPTION, policy: ReconnectPolicy = DEFAULT_RECONNECT_POLICY) {
   const browser = fakeBrowser();
   const recorded = recordingEvents();
-  const transport = new WebSocketVoiceTransport(redemption, recorded.events, browser.context);
+  const transport = new WebSocketVoiceTransport(redemption, recorded.events, browser.context, policy);
   return { ...browser, ...recorded, transport };
 }
 
 /** A transport whose call is live: the handshake went through on the first socket. */
-export async function liveTransport() {
-  const fake = fakeTransport();
+export async function liveTransport(policy?: ReconnectPolicy) {
+  const fake = fakeTransport(REDEMPTION, policy);
   const connected = fake.transport.connect(new AbortController().signal);
   fake.last().accept();
   await flush();
