@@ -8,6 +8,7 @@ import {
   CLOSE,
   FRAME_MS,
   FRAME_SAMPLES,
+  MAX_PCM16_FRAME_BYTES,
   PROTOCOL_VERSION,
   RESUME_WINDOW_MS,
   SAMPLE_RATE,
@@ -21,7 +22,7 @@ export const VOICE_PATH = '/v1/voice';
 /** One downlink frame: 320 samples of PCM16. */
 export const FRAME_BYTES = FRAME_SAMPLES * 2;
 /** Largest uplink audio frame (100 ms). */
-export const MAX_UPLINK_BYTES = 3200;
+export const MAX_UPLINK_BYTES = MAX_PCM16_FRAME_BYTES;
 /** Largest text frame. */
 export const MAX_TEXT_BYTES = 16 * 1024;
 /** Frames above this are refused by the WebSocket layer itself (close 1009). */

@@ -17,6 +17,18 @@ export const FRAME_SAMPLES = (SAMPLE_RATE / 1000) * FRAME_MS;
 /** Bytes before the audio of a downlink frame: its `seq`, an unsigned 32-bit little-endian integer. */
 export const DOWNLINK_HEADER_BYTES = 4;
 
+/**
+ * The audio codecs of the protocol (docs/protocol.md, section 4). Every gateway runs `pcm16`.
+ * @type {readonly ['opus', 'pcm16']}
+ */
+export const CODECS = /* @__PURE__ */ Object.freeze(['opus', 'pcm16']);
+/** @typedef {(typeof CODECS)[number]} Codec */
+
+/** The largest `pcm16` frame either side accepts: 100 ms. */
+export const MAX_PCM16_FRAME_BYTES = 3200;
+/** The largest `opus` frame: one Opus packet (RFC 6716). */
+export const MAX_OPUS_PACKET_BYTES = 1275;
+
 /** `auth` or `resume` must arrive this soon after a socket opens, or the gateway closes it with 4408. */
 export const AUTH_TIMEOUT_MS = 5_000;
 /** How long the gateway keeps a dropped call for a resume, and so how long a client tries. */
