@@ -35,18 +35,38 @@ const BREAKS = {
   generatorLoopP99Ms: 50,
 };
 
+/**
+ * One step's window, as measured.
+ * @typedef {ReturnType<LoadMeter['summary']> & { calls: number, serverCpuShare: number, serverLoopP99Ms: number,
+ *   generatorCpuShare: number, generatorLoopP99Ms: number }} Measured
+ * @typedef {Measured & { broken: string | null, confirmed?: boolean }} Step `broken` says why the step broke
+ * @typedef {import('./lib/server-process.mjs').ServerProcess} ServerProcess
+ * @typedef {import('node:perf_hooks').IntervalHistogram} Histogram
+ */
+
 const UPLINK = toFrames(parseWav(readFileSync(new URL('../e2e/fixtures/rep-speech.wav', import.meta.url)), 'rep-speech.wav'));
 
+/**
+ * @param {Measured} step
+ * @returns {string | null} why the step broke, or null
+ */
 function verdict(step) {
   if (step.errors > BREAKS.errors) return `errors (${step.firstErrors.join('; ')})`;
   if (step.lateShare > BREAKS.lateShare)
     return `late persona frames ${(step.lateShare * 100).toFixed(1)}% > ${BREAKS.lateShare * 100}%`;
-  if (step.rttMs.p95 > BREAKS.rttP95Ms) return `heartbeat RTT p95 ${Math.round(step.rttMs.p95)} ms > ${BREAKS.rttP95Ms} ms`;
+  const rttP95 = step.rttMs.p95 ?? 0;
+  if (rttP95 > BREAKS.rttP95Ms) return `heartbeat RTT p95 ${Math.round(rttP95)} ms > ${BREAKS.rttP95Ms} ms`;
   if (step.generatorLoopP99Ms > BREAKS.generatorLoopP99Ms) return 'load generator saturated (this machine, not the gateway)';
   return null;
 }
 
-/** Opens `count` more calls, spread over RAMP_MS. */
+/**
+ * Opens `count` more calls, spread over RAMP_MS.
+ * @param {SimulatedCall[]} calls
+ * @param {number} count
+ * @param {ServerProcess} server
+ * @param {LoadMeter} meter
+ */
 async function addCalls(calls, count, server, meter) {
   const opening = [];
   for (let i = 0; i < count; i += 1) {
@@ -62,7 +82,14 @@ async function addCalls(calls, count, server, meter) {
   await Promise.all(opening);
 }
 
-/** Judges the calls now running over one MEASURE_MS window. */
+/**
+ * Judges the calls now running over one MEASURE_MS window.
+ * @param {SimulatedCall[]} calls
+ * @param {ServerProcess} server
+ * @param {LoadMeter} meter
+ * @param {Histogram} generatorLoop
+ * @returns {Promise<Step>}
+ */
 async function measure(calls, server, meter, generatorLoop) {
   meter.reset();
   await server.stats();
@@ -82,7 +109,8 @@ async function measure(calls, server, meter, generatorLoop) {
   return { ...step, broken: verdict(step) };
 }
 
-function describe(step) {
+/** @param {Step} step */
+function describeStep(step) {
   return (
     `gateway: ${step.calls} calls: late ${(step.lateShare * 100).toFixed(2)}% of ${step.frames} frames, ` +
     `RTT p95 ${step.rttMs.p95?.toFixed(1)} ms, server ${Math.round(step.serverCpuShare * 100)}% of a core ` +
@@ -91,17 +119,20 @@ function describe(step) {
   );
 }
 
+/** Runs the load steps; see the top of this file. */
 export async function run({ log = console.error } = {}) {
   const startedAt = performance.now();
   const server = await startServerProcess();
   const meter = new LoadMeter();
   const generatorLoop = monitorEventLoopDelay({ resolution: 5 });
   generatorLoop.enable();
+  /** @type {SimulatedCall[]} */
   const calls = [];
   const ticker = setInterval(() => {
     const now = performance.now();
     for (const call of calls) call.tick(now);
   }, 10);
+  /** @type {(Step & { connectMs: import('./lib/stats.mjs').Summary })[]} */
   const steps = [];
   const timeLeft = () => DEADLINE_MS - (performance.now() - startedAt);
   try {
@@ -111,17 +142,18 @@ export async function run({ log = console.error } = {}) {
       await addCalls(calls, target - calls.length, server, meter);
       const connecting = meter.summary();
       await sleep(HOLD_MS - MEASURE_MS);
+      /** @type {Step} */
       let step = await measure(calls, server, meter, generatorLoop);
       // The machine is shared: a step breaks only when a second window confirms it, if time allows.
       if (step.broken && timeLeft() > MEASURE_MS) {
-        log(`${describe(step)}; measuring again`);
+        log(`${describeStep(step)}; measuring again`);
         step = { ...(await measure(calls, server, meter, generatorLoop)), confirmed: true };
       } else if (step.broken) {
         step.confirmed = false;
       }
       if (connecting.errors > 0) step.broken ??= `connect errors (${connecting.firstErrors.join('; ')})`;
       steps.push({ ...step, connectMs: connecting.connectMs });
-      log(describe(step));
+      log(describeStep(step));
       if (step.broken) break;
     }
   } finally {
@@ -132,6 +164,7 @@ export async function run({ log = console.error } = {}) {
   return { figures: figuresOf(steps), details: { breaks: BREAKS, steps } };
 }
 
+/** @param {(Step & { calls: number })[]} steps */
 function figuresOf(steps) {
   const passed = steps.filter((step) => !step.broken);
   const sustained = passed.at(-1);

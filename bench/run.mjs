@@ -16,6 +16,7 @@ import { markdownTable } from './lib/table.mjs';
  * In the order they run: `node` ones are bench/NAME.mjs exporting `run()`, `browser` ones
  * Playwright files bench/browser/NAME.bench.ts.
  */
+/** @type {Record<string, 'node' | 'browser'>} */
 const BENCHES = {
   size: 'node',
   connect: 'browser',
@@ -41,6 +42,7 @@ if (names.some((name) => BENCHES[name] === 'browser')) ensureChromium();
 
 enterPrivateNetwork();
 
+/** @type {(command: string, args: string[]) => boolean} */
 const succeeds = (command, args) => spawnSync(command, args, { stdio: 'inherit', cwd: ROOT }).status === 0;
 
 if (build && !succeeds('npm', ['run', '--silent', 'build'])) {

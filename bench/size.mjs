@@ -9,7 +9,9 @@ import { rolldown } from 'rolldown';
 import { minifySync } from 'rolldown/experimental';
 import { single } from './lib/figures.mjs';
 
+/** @param {string} file a file in dist/ */
 const dist = (file) => new URL(`../dist/${file}`, import.meta.url).pathname;
+/** @type {import('./lib/figures.mjs').Target} */
 const BUDGET = { max: 12_000, of: 'value' };
 
 const BUILDS = [
@@ -18,11 +20,17 @@ const BUILDS = [
   { name: 'IIFE build (dist/athos-roleplay.iife.js)', file: 'athos-roleplay.iife.js', module: false, target: BUDGET },
 ];
 
+/** @param {string} code */
 const gzipBytes = (code) => gzipSync(code, { level: 9 }).length;
 
+/**
+ * @param {string} file
+ * @param {string} code
+ * @param {boolean} module whether `code` is an ES module
+ */
 function minified(file, code, module) {
   const result = minifySync(file, code, { module, compress: true, mangle: true });
-  if (result.errors.length > 0) throw new Error(`${file}: ${result.errors[0].message}`);
+  if (result.errors.length > 0) throw new Error(`${file}: ${result.errors[0]?.message}`);
   return result.code;
 }
 
@@ -41,8 +49,10 @@ async function createOnlyApp() {
   }
 }
 
+/** Measures every build and the create-only app. */
 export async function run() {
   const figures = [];
+  /** @type {Record<string, { bytes?: number, gzipAsShipped?: number, minBytes: number, minGzip: number }>} */
   const details = {};
   for (const { name, file, module, target } of BUILDS) {
     const code = readFileSync(dist(file), 'utf8');

@@ -6,7 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { build } from 'rolldown';
 
-const run = (command, args) => execFileSync(command, args, { stdio: 'inherit' });
+/**
+ * @param {string} command
+ * @param {string[]} args
+ */
+function run(command, args) {
+  execFileSync(command, args, { stdio: 'inherit' });
+}
 
 run('npx', ['vite', 'build', '--logLevel', 'warn']);
 run('npx', [

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { ensureChromium } from './lib/chromium.mjs';
 
 const args = process.argv.slice(2);
+/** @type {(command: string, commandArgs: string[]) => number} */
 const run = (command, commandArgs) => spawnSync(command, commandArgs, { stdio: 'inherit' }).status ?? 1;
 
 ensureChromium();

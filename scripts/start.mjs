@@ -32,7 +32,11 @@ if (!existsSync(resolve(ROOT, 'dist/athos-roleplay.iife.js'))) {
   if (spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) process.exit(1);
 }
 
-const config = { faults: true, ...configFromEnv(process.env), log: (line) => console.log(`[athos] ${line}`) };
+const config = {
+  faults: true,
+  ...configFromEnv(process.env),
+  log: (/** @type {string} */ line) => console.log(`[athos] ${line}`),
+};
 const athos = await startAthosServer(config);
 
 const vite = await createServer({

@@ -46,15 +46,15 @@ test('audio path', async ({ openBenchPage, athos }) => {
     await page.waitForTimeout(SETTLE_MS);
     const from = await page.evaluate(() => performance.now());
     const result = await page.evaluate(async (clicks) => {
-      const { __mic: mic, __onsets: onsets } = window as any;
+      const { __mic: mic, __onsets: onsets } = window;
       mic.latencies.length = 0;
-      onsets.micReference = [];
-      onsets.watch(new MediaStream([mic.track.clone()]), onsets.micReference);
+      const micReference: number[] = [];
+      onsets.watch(new MediaStream([mic.track.clone()]), micReference);
       for (let i = 0; i < clicks; i += 1) {
         mic.click();
         await new Promise((resolve) => setTimeout(resolve, 400 + Math.random() * 100));
       }
-      const { socket, loopbackInput, element, micReference } = onsets;
+      const { socket, loopbackInput, element } = onsets;
       const jitterBufferMs = await onsets.jitterBufferMs();
       return {
         capture: mic.latencies,

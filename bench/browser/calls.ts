@@ -1,21 +1,6 @@
 import type { Page } from '@playwright/test';
+import type {} from '../page/window.d.ts'; // window.bench and the probes' globals
 import type { Athos } from './fixtures.ts';
-
-/** What bench/page/app.js offers (window.bench). */
-interface BenchApp {
-  start(options: Record<string, unknown>): Promise<void>;
-  stop(): Promise<void>;
-  when(name: string): number | undefined;
-  events: { name: string; at: number; code?: string }[];
-  outcome: string | undefined;
-  connectAt: number;
-}
-
-declare global {
-  interface Window {
-    bench: BenchApp;
-  }
-}
 
 /** Starts a call on a bench page with a fresh token; resolves once it is ready, throws if it fails. */
 export async function startCall(page: Page, athos: Athos): Promise<void> {

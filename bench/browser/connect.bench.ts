@@ -15,27 +15,27 @@ test.use({ rep: 'silent' });
 
 /** Page timestamps (`performance.now()` ms) of one connect, from the bench app and the probes. */
 function timestamps() {
-  const { microphone, audioContexts, peers, plays, sockets } = (window as any).__timeline;
-  const { socket, element } = (window as any).__onsets;
+  const { microphone, audioContexts, peers, plays, sockets } = window.__timeline;
+  const { socket, element } = window.__onsets;
   const redemption = performance
     .getEntriesByType('resource')
     .find((entry) => entry.name.endsWith('/roleplay/session')) as PerformanceResourceTiming;
   return {
     connect: window.bench.connectAt,
-    micStart: microphone[0].start,
-    micEnd: microphone[0].end,
+    micStart: microphone[0]!.start,
+    micEnd: microphone[0]!.end!,
     redeemStart: redemption.startTime,
     redeemEnd: redemption.responseEnd,
-    outputContext: audioContexts[1],
-    loopbackCreated: peers[0].created,
-    loopbackTrack: peers[1].track,
-    playStart: plays[0].start,
-    playEnd: plays[0].end,
-    socketCreated: sockets[0].created,
-    live: sockets[0].firstMessage,
+    outputContext: audioContexts[1]!,
+    loopbackCreated: peers[0]!.created,
+    loopbackTrack: peers[1]!.track!,
+    playStart: plays[0]!.start,
+    playEnd: plays[0]!.end!,
+    socketCreated: sockets[0]!.created,
+    live: sockets[0]!.firstMessage!,
     ready: window.bench.when('ready')!,
-    firstFrame: socket[0],
-    firstSound: element[0],
+    firstFrame: socket[0]!,
+    firstSound: element[0]!,
   };
 }
 type Timestamps = ReturnType<typeof timestamps>;
@@ -66,7 +66,7 @@ test('connect', async ({ openBenchPage, athos }) => {
   for (let call = 0; call <= CALLS; call += 1) {
     const page = await openBenchPage(['audio-onsets', 'timeline']);
     await startCall(page, athos);
-    await page.waitForFunction(() => (window as any).__onsets.element.length > 0, null, { timeout: 10_000 });
+    await page.waitForFunction(() => window.__onsets.element.length > 0, null, { timeout: 10_000 });
     runs.push(await page.evaluate(timestamps));
     await endCall(page);
     await page.close();

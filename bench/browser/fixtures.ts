@@ -55,6 +55,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
   pageUrl: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this destructuring; it must be there, even empty.
     async ({}, use) => {
       const server = await startPageServer();
       await use(server.url);

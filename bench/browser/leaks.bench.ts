@@ -33,7 +33,7 @@ async function oneCall(page: Page, athos: Athos): Promise<void> {
 async function snapshot(page: Page, cdp: CDPSession) {
   await page.waitForTimeout(SETTLE_MS);
   await cdp.send('HeapProfiler.collectGarbage');
-  const leftovers = await page.evaluate(() => (window as any).__resources.leftovers());
+  const leftovers = await page.evaluate(() => window.__resources.leftovers());
   await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = await cdp.send('Runtime.getHeapUsage');
   const { metrics } = await cdp.send('Performance.getMetrics');

@@ -30,7 +30,11 @@ const pageNow = (page: Page) => page.evaluate(() => performance.now());
 const lastMessageBefore = (page: Page, before: number) =>
   page.evaluate(
     (until) =>
-      Math.max(...(window as any).__timeline.sockets.map((socket: any) => socket.lastMessage).filter((at: number) => at < until)),
+      Math.max(
+        ...window.__timeline.sockets
+          .map((socket) => socket.lastMessage)
+          .filter((at): at is number => at !== undefined && at < until),
+      ),
     before,
   );
 

@@ -21,7 +21,9 @@ function burst() {
 /** @returns {import('../../server/persona/engine.js').PersonaFactory} */
 export function clickPersonaFactory() {
   return () => {
+    /** @type {import('../../server/persona/engine.js').PersonaContext | undefined} */
     let context;
+    /** @type {NodeJS.Timeout | undefined} */
     let timer;
     let speaking = false;
     let paused = false;
@@ -30,7 +32,7 @@ export function clickPersonaFactory() {
       clearTimeout(timer);
       timer = setTimeout(async () => {
         speaking = true;
-        await context.speak(burst(), '(tone burst)');
+        await context?.speak(burst(), '(tone burst)');
         speaking = false;
         if (!paused && !stopped) next();
       }, GAP_MS);

@@ -12,6 +12,12 @@ import { summarize } from './stats.mjs';
  *   note?: string }} Figure
  */
 
+/**
+ * @param {Omit<Figure, 'met'>} figure
+ * @param {Target | undefined} target
+ * @param {string | undefined} note
+ * @returns {Figure}
+ */
 function withTarget(figure, target, note) {
   const measured = target ? figure[target.of] : null;
   const met = target && measured !== null && measured !== undefined ? measured <= target.max : null;

@@ -2,9 +2,10 @@
 import { summarize } from './stats.mjs';
 
 export class LoadMeter {
-  constructor() {
-    this.reset();
-  }
+  /** @type {number[]} */ lateMs = [];
+  /** @type {number[]} */ rttMs = [];
+  /** @type {number[]} */ connectMs = [];
+  /** @type {string[]} */ errors = [];
 
   /** Starts a new window. */
   reset() {
@@ -14,22 +15,34 @@ export class LoadMeter {
     this.errors = [];
   }
 
-  /** A persona frame in an utterance, late by `ms` (0 when in time). */
+  /**
+   * A persona frame in an utterance, late by `ms` (0 when in time).
+   * @param {number} ms
+   */
   frame(ms) {
     this.lateMs.push(ms);
   }
 
-  /** A heartbeat answered after `ms`. */
+  /**
+   * A heartbeat answered after `ms`.
+   * @param {number} ms
+   */
   rtt(ms) {
     this.rttMs.push(ms);
   }
 
-  /** A call went from minting its token to `live` in `ms`. */
+  /**
+   * A call went from minting its token to `live` in `ms`.
+   * @param {number} ms
+   */
   connected(ms) {
     this.connectMs.push(ms);
   }
 
-  /** Anything that should not happen: failed connect, unexpected close, warning, lost frame. */
+  /**
+   * Anything that should not happen: failed connect, unexpected close, warning, lost frame.
+   * @param {string} reason
+   */
   error(reason) {
     this.errors.push(reason);
   }

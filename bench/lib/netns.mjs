@@ -30,7 +30,10 @@ export function enterPrivateNetwork() {
   process.exit(result.status ?? 1);
 }
 
-/** Takes the namespace's veth link up (the browser is online) or down (only loopback is left). */
+/**
+ * Takes the namespace's veth link up (the browser is online) or down (only loopback is left).
+ * @param {boolean} up
+ */
 export function setLinkUp(up) {
   const result = spawnSync('ip', ['link', 'set', LINK, up ? 'up' : 'down'], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`ip link set ${LINK}: ${result.stderr.trim()} (run through bench/run.mjs)`);

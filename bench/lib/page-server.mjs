@@ -9,12 +9,13 @@ import { extname } from 'node:path';
 
 const ROOT = new URL('../../', import.meta.url);
 const SERVED = ['/bench/page/', '/dist/'];
+/** @type {Record<string, string | undefined>} */
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json' };
 
 /** @returns {Promise<{ url: string, close(): Promise<void> }>} `url` is the bench page's address */
 export async function startPageServer() {
   const server = createServer(async (req, res) => {
-    const path = new URL(req.url, 'http://127.0.0.1').pathname;
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const type = TYPES[extname(path)];
     if (!type || path.includes('..') || !SERVED.some((prefix) => path.startsWith(prefix))) {
       res.writeHead(404).end();
@@ -27,9 +28,10 @@ export async function startPageServer() {
       res.writeHead(404).end();
     }
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
   return {
-    url: `http://127.0.0.1:${server.address().port}/bench/page/index.html`,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    url: `http://127.0.0.1:${port}/bench/page/index.html`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -19,6 +19,8 @@ export class PlayoutClock {
   /**
    * A frame arrived at `now` (ms). Returns how late it is (ms, 0 when in time), or null when it
    * starts an utterance.
+   * @param {number} now
+   * @returns {number | null}
    */
   arrive(now) {
     if (now > this.#due + UTTERANCE_GAP_MS) {

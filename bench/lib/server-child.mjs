@@ -14,7 +14,7 @@ process.on('message', async (message) => {
   if (message === 'stats') {
     const cpu = process.cpuUsage(cpuSince);
     cpuSince = process.cpuUsage();
-    process.send({
+    process.send?.({
       cpuMs: (cpu.user + cpu.system) / 1000,
       loopDelayP99Ms: loop.percentile(99) / 1e6,
       loopDelayMaxMs: loop.max / 1e6,
@@ -28,4 +28,4 @@ process.on('message', async (message) => {
 });
 // Never outlive the benchmark.
 process.on('disconnect', () => process.exit(0));
-process.send({ url: server.url, apiKey: server.apiKey });
+process.send?.({ url: server.url, apiKey: server.apiKey });

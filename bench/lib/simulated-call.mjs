@@ -14,7 +14,10 @@ const CONNECT_TIMEOUT_MS = 10_000;
 /** After a stall of the load generator, at most this much uplink audio is sent at once. */
 const MAX_UPLINK_CATCH_UP = 5;
 
+/** @typedef {{ type: string, id?: number, code?: string, reason?: string }} ControlMessage the fields read here */
+
 export class SimulatedCall {
+  /** @type {WebSocket | undefined} */
   #ws;
   #meter;
   #uplink;
@@ -26,6 +29,7 @@ export class SimulatedCall {
   #pingsSent = new Map();
   #lastSeq = 0;
   #playout = new PlayoutClock();
+  /** @type {(() => void) | undefined} resolves the `open()` in progress */
   #live;
   #leaving = false;
 
@@ -39,11 +43,16 @@ export class SimulatedCall {
     this.#meter = meter;
   }
 
-  /** Mints and redeems a token, opens the socket and authenticates; resolves on `live`. */
+  /**
+   * Mints and redeems a token, opens the socket and authenticates; resolves on `live`.
+   * @param {import('./athos-api.mjs').AthosEndpoint} server
+   */
   async open(server) {
     const startedAt = performance.now();
     const { connectionUrl, connectionTicket } = await redeem(server, await mintToken(server));
-    const ws = (this.#ws = new WebSocket(connectionUrl, { perMessageDeflate: false }));
+    const ws = new WebSocket(connectionUrl, { perMessageDeflate: false });
+    this.#ws = ws;
+    /** @type {Promise<void>} */
     const live = new Promise((resolve, reject) => {
       this.#live = resolve;
       setTimeout(() => reject(new Error('no live within 10 s')), CONNECT_TIMEOUT_MS).unref();
@@ -51,7 +60,8 @@ export class SimulatedCall {
       ws.once('error', reject);
     });
     ws.once('open', () => ws.send(JSON.stringify({ type: 'auth', ticket: connectionTicket, protocol: PROTOCOL_VERSION })));
-    ws.on('message', (data, isBinary) => this.#receive(data, isBinary));
+    // A Buffer: the socket's binaryType is the default 'nodebuffer'.
+    ws.on('message', (data, isBinary) => this.#receive(/** @type {Buffer} */ (data), isBinary));
     try {
       await live;
     } catch (error) {
@@ -66,20 +76,24 @@ export class SimulatedCall {
     this.#nextPingAt = now + Math.random() * HEARTBEAT_MS;
   }
 
-  /** Sends the uplink audio and the heartbeat that are due at `now`. */
+  /**
+   * Sends the uplink audio and the heartbeat that are due at `now`.
+   * @param {number} now
+   */
   tick(now) {
-    if (this.#leaving || !this.#uplinkStart || this.#ws.readyState !== WebSocket.OPEN) return;
+    const ws = this.#ws;
+    if (this.#leaving || !this.#uplinkStart || ws?.readyState !== WebSocket.OPEN) return;
     const due = Math.floor((now - this.#uplinkStart) / FRAME_MS) + 1;
     this.#uplinkSent = Math.max(this.#uplinkSent, due - MAX_UPLINK_CATCH_UP);
     for (; this.#uplinkSent < due; this.#uplinkSent += 1) {
-      this.#ws.send(this.#uplink[this.#uplinkIndex]);
+      ws.send(/** @type {Buffer} */ (this.#uplink[this.#uplinkIndex]));
       this.#uplinkIndex = (this.#uplinkIndex + 1) % this.#uplink.length;
     }
     if (now >= this.#nextPingAt) {
       this.#nextPingAt += HEARTBEAT_MS;
       this.#pingId += 1;
       this.#pingsSent.set(this.#pingId, now);
-      this.#ws.send(JSON.stringify({ type: 'ping', id: this.#pingId, ack: this.#lastSeq }));
+      ws.send(JSON.stringify({ type: 'ping', id: this.#pingId, ack: this.#lastSeq }));
     }
   }
 
@@ -94,6 +108,10 @@ export class SimulatedCall {
     ws.terminate();
   }
 
+  /**
+   * @param {Buffer} data
+   * @param {boolean} isBinary
+   */
   #receive(data, isBinary) {
     const now = performance.now();
     if (isBinary) {
@@ -104,13 +122,14 @@ export class SimulatedCall {
       if (late !== null) this.#meter.frame(late);
       return;
     }
-    const message = JSON.parse(data);
+    /** @type {ControlMessage} */
+    const message = JSON.parse(data.toString());
     switch (message.type) {
       case 'live':
-        this.#live();
+        this.#live?.();
         return;
       case 'ping':
-        this.#ws.send(JSON.stringify({ type: 'pong', id: message.id }));
+        this.#ws?.send(JSON.stringify({ type: 'pong', id: message.id }));
         return;
       case 'pong': {
         const sentAt = this.#pingsSent.get(message.id);

@@ -1,21 +1,27 @@
 /** The Markdown table of figures printed after a run and kept in bench/README.md. */
 
+/** @typedef {import('./figures.mjs').Figure} Figure */
+
+/** @param {number | null | undefined} number */
 function format(number) {
   if (number === null || number === undefined) return '–';
   if (Number.isInteger(number)) return String(number);
   return Math.abs(number) < 10 ? number.toFixed(1) : String(Math.round(number));
 }
 
+/** @param {Figure} figure */
 function measured(figure) {
   if ('value' in figure) return `${format(figure.value)} ${figure.unit}`;
   return `${format(figure.median)} / ${format(figure.p95)} ${figure.unit}`;
 }
 
+/** @param {Figure} figure */
 function target({ target, unit }) {
   if (!target) return '';
   return `≤ ${format(target.max)} ${unit}${target.of === 'value' ? '' : ` (${target.of})`}`;
 }
 
+/** @type {Map<boolean | null, string>} */
 const STATUS = new Map([
   [true, 'met'],
   [false, '**missed**'],
@@ -23,7 +29,7 @@ const STATUS = new Map([
 ]);
 
 /**
- * @param {{ benches: Record<string, { figures: import('./figures.mjs').Figure[] }> }} results
+ * @param {{ benches: Record<string, { figures: Figure[] }> }} results
  * @param {string[]} names the benchmarks to show, in order
  */
 export function markdownTable(results, names) {

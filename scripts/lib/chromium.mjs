@@ -13,11 +13,10 @@ export const CHROMIUM = '/usr/bin/chromium';
 export function ensureChromium() {
   if (existsSync(CHROMIUM)) return;
   console.log("Chromium is missing; installing Debian's chromium package…");
-  const asRoot = process.getuid?.() === 0 ? [] : ['sudo'];
-  const aptGet = (...args) => {
-    const [command, ...rest] = [...asRoot, 'apt-get', ...args];
-    return spawnSync(command, rest, { stdio: 'inherit' }).status;
-  };
+  const asRoot = process.getuid?.() === 0;
+  /** @type {(...args: string[]) => number | null} */
+  const aptGet = (...args) =>
+    spawnSync(asRoot ? 'apt-get' : 'sudo', asRoot ? args : ['apt-get', ...args], { stdio: 'inherit' }).status;
   if (aptGet('update', '-qq') !== 0 || aptGet('install', '-y', '-qq', 'chromium') !== 0 || !existsSync(CHROMIUM)) {
     console.error('Could not install Chromium (apt-get install chromium).');
     process.exit(1);

@@ -10,10 +10,15 @@
   const LOUD = 0.02; // of full scale
   const QUIET_MS = 200;
   const POLL_MS = 5;
-  const onsets = { socket: [], loopbackInput: [], element: [] };
+  /** @type {import('../window.d.ts').AudioOnsets} */
+  const onsets = { socket: [], loopbackInput: [], element: [], watch, jitterBufferMs };
   window.__onsets = onsets;
 
-  /** Feeds on the times of loud moments; records those that follow QUIET_MS of quiet. */
+  /**
+   * Feeds on the times of loud moments; records those that follow QUIET_MS of quiet.
+   * @param {number[]} list
+   * @returns {(at: number) => void}
+   */
   function onsetsInto(list) {
     let lastLoud = -Infinity;
     return (at) => {
@@ -24,6 +29,7 @@
 
   const loudAtSocket = onsetsInto(onsets.socket);
   window.WebSocket = class extends window.WebSocket {
+    /** @param {ConstructorParameters<typeof WebSocket>} args */
     constructor(...args) {
       super(...args);
       this.addEventListener('message', ({ data }) => {
@@ -38,53 +44,68 @@
   // The analyser's buffer ends at the context's currentTime: each sample's time is worked back
   // from there, so the poll interval does not add to the measured time.
   const NativeAudioContext = window.AudioContext;
+  /** @type {AudioContext | undefined} */
   let probeContext;
+  /**
+   * @param {MediaStream} stream
+   * @param {number[]} list
+   */
   function watch(stream, list) {
     probeContext ??= new NativeAudioContext();
-    const analyser = new AnalyserNode(probeContext, { fftSize: 2048 });
-    const source = probeContext.createMediaStreamSource(stream);
+    const context = probeContext;
+    const analyser = new AnalyserNode(context, { fftSize: 2048 });
+    const source = context.createMediaStreamSource(stream);
     source.connect(analyser);
     const samples = new Float32Array(analyser.fftSize);
     const loud = onsetsInto(list);
-    let examinedUntil = probeContext.currentTime;
+    let examinedUntil = context.currentTime;
     const poll = () => {
       if (!stream.active) {
         source.disconnect();
         return;
       }
       const now = performance.now();
-      const end = probeContext.currentTime;
+      const end = context.currentTime;
       analyser.getFloatTimeDomainData(samples);
-      const rate = probeContext.sampleRate;
+      const rate = context.sampleRate;
       const first = Math.max(0, samples.length - Math.round((end - examinedUntil) * rate));
       for (let i = first; i < samples.length; i += 1) {
-        if (Math.abs(samples[i]) >= LOUD) loud(now - ((samples.length - i) / rate) * 1000);
+        if (Math.abs(samples[i] ?? 0) >= LOUD) loud(now - ((samples.length - i) / rate) * 1000);
       }
       examinedUntil = end;
       setTimeout(poll, POLL_MS);
     };
     poll();
   }
-  onsets.watch = watch;
 
   const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+  const setSrcObject = srcObject?.set;
+  if (!setSrcObject) throw new Error('audio-onsets: HTMLMediaElement.srcObject has no setter');
   Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
     ...srcObject,
+    /**
+     * @this {HTMLMediaElement}
+     * @param {MediaProvider | null} stream
+     */
     set(stream) {
-      srcObject.set.call(this, stream);
-      if (this instanceof HTMLAudioElement && stream?.getAudioTracks().length) watch(stream, onsets.element);
+      setSrcObject.call(this, stream);
+      if (this instanceof HTMLAudioElement && stream instanceof MediaStream && stream.getAudioTracks().length) {
+        watch(stream, onsets.element);
+      }
     },
   });
 
+  /** @type {RTCPeerConnection[]} */
   const peers = [];
   window.RTCPeerConnection = class extends window.RTCPeerConnection {
+    /** @param {ConstructorParameters<typeof RTCPeerConnection>} args */
     constructor(...args) {
       super(...args);
       peers.push(this);
     }
   };
   /** The average time audio spent in the jitter buffer of the receiving side, per getStats. */
-  onsets.jitterBufferMs = async () => {
+  async function jitterBufferMs() {
     for (const peer of peers) {
       for (const stats of (await peer.getStats()).values()) {
         if (stats.type === 'inbound-rtp' && stats.jitterBufferEmittedCount > 0) {
@@ -93,9 +114,14 @@
       }
     }
     return null;
-  };
+  }
 
   const addTrack = RTCPeerConnection.prototype.addTrack;
+  /**
+   * @this {RTCPeerConnection}
+   * @param {MediaStreamTrack} track
+   * @param {MediaStream[]} streams
+   */
   RTCPeerConnection.prototype.addTrack = function (track, ...streams) {
     watch(new MediaStream([track]), onsets.loopbackInput);
     return addTrack.call(this, track, ...streams);

@@ -4,7 +4,14 @@
 // page or still holding a stream, and any of those still in memory (call it after a garbage
 // collection); listeners on window/document/navigator.mediaDevices not removed, intervals not
 // cleared, Blob URLs not revoked. Objects are held weakly, so the probe keeps nothing alive.
+/**
+ * What the probe holds, by kind.
+ * @typedef {{ tracks: MediaStreamTrack, audioContexts: AudioContext, peerConnections: RTCPeerConnection,
+ *   webSockets: WebSocket, audioElements: HTMLAudioElement }} Held
+ * @typedef {keyof Held} Kind
+ */
 (() => {
+  /** @type {{ [K in Kind]: { name: string, notReleased: string, held: (object: Held[K]) => boolean } }} */
   const KINDS = {
     tracks: { name: 'media tracks', notReleased: 'still live', held: (track) => track.readyState === 'live' },
     audioContexts: { name: 'AudioContexts', notReleased: 'not closed', held: (context) => context.state !== 'closed' },
@@ -16,12 +23,21 @@
       held: (element) => element.isConnected || element.srcObject !== null,
     },
   };
-  const held = Object.fromEntries(Object.keys(KINDS).map((kind) => [kind, []]));
+  /** @type {{ [K in Kind]: WeakRef<Held[K]>[] }} */
+  const held = { tracks: [], audioContexts: [], peerConnections: [], webSockets: [], audioElements: [] };
+  /**
+   * @template {Kind} K
+   * @param {K} kind
+   * @param {Held[K]} object
+   */
   const note = (kind, object) => {
     held[kind].push(new WeakRef(object));
     return object;
   };
-  const noteTracks = (stream) => stream.getTracks().forEach((track) => note('tracks', track));
+  /** @param {MediaStream} stream */
+  const noteTracks = (stream) => {
+    for (const track of stream.getTracks()) note('tracks', track);
+  };
 
   const mediaDevices = navigator.mediaDevices;
   const getUserMedia = mediaDevices.getUserMedia.bind(mediaDevices);
@@ -41,12 +57,14 @@
     return node;
   };
   window.AudioContext = class extends window.AudioContext {
+    /** @param {ConstructorParameters<typeof AudioContext>} args */
     constructor(...args) {
       super(...args);
       note('audioContexts', this);
     }
   };
   window.RTCPeerConnection = class extends window.RTCPeerConnection {
+    /** @param {ConstructorParameters<typeof RTCPeerConnection>} args */
     constructor(...args) {
       super(...args);
       note('peerConnections', this);
@@ -54,41 +72,65 @@
     }
   };
   window.WebSocket = class extends window.WebSocket {
+    /** @param {ConstructorParameters<typeof WebSocket>} args */
     constructor(...args) {
       super(...args);
       note('webSockets', this);
     }
   };
   const createElement = Document.prototype.createElement;
-  Document.prototype.createElement = function (tagName, options) {
-    const element = createElement.call(this, tagName, options);
-    return element instanceof HTMLAudioElement ? note('audioElements', element) : element;
-  };
+  Document.prototype.createElement = /** @type {typeof createElement} */ (
+    /**
+     * @this {Document}
+     * @param {string} tagName
+     * @param {ElementCreationOptions} [options]
+     */
+    function (tagName, options) {
+      const element = createElement.call(this, tagName, options);
+      return element instanceof HTMLAudioElement ? note('audioElements', element) : element;
+    }
+  );
   const NativeAudio = window.Audio;
-  window.Audio = function Audio(src) {
+  /**
+   * Serves `new Audio(src)`: a function called with `new` that returns an object yields that object.
+   * @param {string} [src]
+   */
+  function Audio(src) {
     return note('audioElements', new NativeAudio(src));
-  };
+  }
+  window.Audio = /** @type {typeof NativeAudio} */ (/** @type {unknown} */ (Audio));
   window.Audio.prototype = NativeAudio.prototype;
 
-  /** Live registrations on `target`, as the browser keeps them: one per listener, type and capture. */
+  /**
+   * Live registrations on `target`, as the browser keeps them: one per listener, type and capture.
+   * @param {EventTarget} target
+   */
   function countListeners(target) {
+    /** @type {Map<EventListenerOrEventListenerObject, Set<string>>} */
     const live = new Map();
     const add = target.addEventListener;
     const remove = target.removeEventListener;
+    /** @type {(type: string, options?: boolean | EventListenerOptions) => string} */
     const keyOf = (type, options) => `${type}|${typeof options === 'boolean' ? options : Boolean(options?.capture)}`;
+    /** @type {(listener: EventListenerOrEventListenerObject | null, key: string) => void} */
     const forget = (listener, key) => {
+      if (!listener) return;
       live.get(listener)?.delete(key);
       if (live.get(listener)?.size === 0) live.delete(listener);
     };
+    /** @this {EventTarget} */
     target.addEventListener = function (type, listener, options) {
       add.call(this, type, listener, options);
-      if (!listener || options?.signal?.aborted) return;
+      const flags = typeof options === 'object' ? options : undefined;
+      if (!listener || flags?.signal?.aborted) return;
       const key = keyOf(type, options);
-      if (!live.has(listener)) live.set(listener, new Set());
-      live.get(listener).add(key);
-      options?.signal?.addEventListener('abort', () => forget(listener, key), { once: true });
-      if (options?.once) add.call(this, type, () => forget(listener, key), { once: true, capture: Boolean(options.capture) });
+      const keys = live.get(listener) ?? new Set();
+      live.set(listener, keys);
+      keys.add(key);
+      flags?.signal?.addEventListener('abort', () => forget(listener, key), { once: true });
+      if (flags?.once) add.call(this, type, () => forget(listener, key), { once: true, capture: Boolean(flags.capture) });
     };
+    /** @this {EventTarget} */
     target.removeEventListener = function (type, listener, options) {
       remove.call(this, type, listener, options);
       forget(listener, keyOf(type, options));
@@ -100,15 +142,18 @@
     document: countListeners(document),
     'navigator.mediaDevices': countListeners(mediaDevices),
   };
+  /** @type {[object, string[]][]} */
   const HANDLER_PROPERTIES = [
     [window, ['ononline', 'onoffline', 'onpagehide', 'onbeforeunload', 'onunload', 'onfocus', 'onblur']],
     [document, ['onvisibilitychange']],
     [mediaDevices, ['ondevicechange']],
   ];
 
+  /** @type {Set<number | undefined>} */
   const intervals = new Set();
   const setInterval = window.setInterval;
   const clearInterval = window.clearInterval;
+  /** @param {Parameters<typeof setInterval>} args */
   window.setInterval = (...args) => {
     const id = setInterval(...args);
     intervals.add(id);
@@ -119,6 +164,7 @@
     clearInterval(id);
   };
 
+  /** @type {Set<string>} */
   const blobUrls = new Set();
   const createObjectURL = URL.createObjectURL;
   const revokeObjectURL = URL.revokeObjectURL;
@@ -135,16 +181,30 @@
   window.__resources = {
     /** What is still held, by description. */
     leftovers() {
+      /** @type {Record<string, number>} */
       const counts = {};
-      for (const [kind, { name, notReleased, held: isHeld }] of Object.entries(KINDS)) {
-        held[kind] = held[kind].filter((ref) => ref.deref() !== undefined);
-        const alive = held[kind].map((ref) => ref.deref());
+      /**
+       * @template {Kind} K
+       * @param {K} kind
+       */
+      const countKind = (kind) => {
+        const { name, notReleased, held: isHeld } = KINDS[kind];
+        const refs = held[kind];
+        /** @type {Held[K][]} */
+        const alive = [];
+        for (const ref of refs.splice(0)) {
+          const object = ref.deref();
+          if (object === undefined) continue;
+          refs.push(ref);
+          alive.push(object);
+        }
         counts[`${name} ${notReleased}`] = alive.filter(isHeld).length;
         counts[`${name} still in memory`] = alive.length;
-      }
+      };
+      for (const kind of /** @type {Kind[]} */ (Object.keys(KINDS))) countKind(kind);
       for (const [name, count] of Object.entries(listeners)) counts[`${name} listeners`] = count();
       counts['on… handler properties set'] = HANDLER_PROPERTIES.flatMap(([target, names]) =>
-        names.filter((name) => target[name]),
+        names.filter((name) => Reflect.get(target, name)),
       ).length;
       counts['intervals not cleared'] = intervals.size;
       counts['Blob URLs not revoked'] = blobUrls.size;

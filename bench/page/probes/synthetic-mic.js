@@ -13,11 +13,13 @@
   level.connect(destination);
   level.start();
 
+  const [track] = destination.stream.getAudioTracks();
+  if (!track) throw new Error('synthetic-mic: the destination node has no audio track');
+  /** @type {import('../window.d.ts').SyntheticMic} */
   const mic = {
     latencies: [],
     clicks: [],
-    track: destination.stream.getAudioTracks()[0],
-    /** The synthetic microphone's own render period: a click enters its stream up to this late. */
+    track,
     renderPeriodMs: context.baseLatency * 1000,
     pendingSince: undefined,
     click() {
@@ -34,6 +36,7 @@
   navigator.mediaDevices.getUserMedia = async () => new MediaStream([mic.track.clone()]);
 
   const send = WebSocket.prototype.send;
+  /** @this {WebSocket} @param {Parameters<WebSocket['send']>[0]} data */
   WebSocket.prototype.send = function (data) {
     if (
       mic.pendingSince !== undefined &&

@@ -4,7 +4,9 @@
 // construction to its first message, and its latest message. The redemption is timed by the browser's own Resource Timing.
 // Results, in performance.now() ms: window.__timeline.
 // Load it after probes/audio-onsets.js, whose own AudioContext must not be counted.
+/** @typedef {import('../window.d.ts').Timeline} Timeline */
 (() => {
+  /** @type {Timeline} */
   const timeline = { microphone: [], audioContexts: [], peers: [], plays: [], sockets: [] };
   window.__timeline = timeline;
   const now = () => performance.now();
@@ -12,6 +14,7 @@
   const mediaDevices = navigator.mediaDevices;
   const getUserMedia = mediaDevices.getUserMedia.bind(mediaDevices);
   mediaDevices.getUserMedia = async (constraints) => {
+    /** @type {Timeline['microphone'][number]} */
     const entry = { start: now() };
     timeline.microphone.push(entry);
     try {
@@ -22,6 +25,7 @@
   };
 
   window.AudioContext = class extends window.AudioContext {
+    /** @param {ConstructorParameters<typeof AudioContext>} args */
     constructor(...args) {
       super(...args);
       timeline.audioContexts.push(now());
@@ -29,8 +33,10 @@
   };
 
   window.RTCPeerConnection = class extends window.RTCPeerConnection {
+    /** @param {ConstructorParameters<typeof RTCPeerConnection>} args */
     constructor(...args) {
       super(...args);
+      /** @type {Timeline['peers'][number]} */
       const entry = { created: now() };
       timeline.peers.push(entry);
       this.addEventListener('track', () => (entry.track ??= now()));
@@ -38,7 +44,9 @@
   };
 
   const play = HTMLMediaElement.prototype.play;
+  /** @this {HTMLMediaElement} */
   HTMLMediaElement.prototype.play = function () {
+    /** @type {Timeline['plays'][number]} */
     const entry = { start: now() };
     timeline.plays.push(entry);
     const playing = play.call(this);
@@ -47,8 +55,10 @@
   };
 
   window.WebSocket = class extends window.WebSocket {
+    /** @param {ConstructorParameters<typeof WebSocket>} args */
     constructor(...args) {
       super(...args);
+      /** @type {Timeline['sockets'][number]} */
       const entry = { created: now() };
       timeline.sockets.push(entry);
       this.addEventListener('message', () => {
