@@ -1,20 +1,25 @@
 import type { Page } from '@playwright/test';
 import { audioElementPeak, expect, startCall, test, waitForEvent } from './fixtures.ts';
+import type { RecordedEvent } from './harness.ts';
+
+/** What {@link recordSocketTraffic} records, per WebSocket in order of creation. */
+type SocketTraffic = Array<{ lastMessageAt: number; seqs: number[] }>;
+
+declare global {
+  interface Window {
+    socketTraffic: SocketTraffic;
+  }
+}
 
 /** When (page `performance.now()` ms) the harness recorded each `name` event. */
 function eventTimes(page: Page, name: string): Promise<number[]> {
-  return page.evaluate(
-    (wanted) => (window as any).harness.events.filter((event: any) => event.name === wanted).map((event: any) => event.at),
-    name,
-  );
+  return page.evaluate((wanted) => window.harness.events.filter((event) => event.name === wanted).map((event) => event.at), name);
 }
 
 /** The recorded events other than the speaking flags, with their payloads. */
-function callEvents(page: Page): Promise<Array<{ name: string; payload: any }>> {
+function callEvents(page: Page): Promise<Array<Omit<RecordedEvent, 'at'>>> {
   return page.evaluate(() =>
-    (window as any).harness.events
-      .filter((event: any) => !event.name.endsWith('Speaking'))
-      .map(({ name, payload }: any) => ({ name, payload })),
+    window.harness.events.filter((event) => !event.name.endsWith('Speaking')).map(({ name, payload }) => ({ name, payload })),
   );
 }
 
@@ -26,7 +31,7 @@ const pageNow = (page: Page) => page.evaluate(() => performance.now());
  */
 function recordSocketTraffic(page: Page): Promise<void> {
   return page.evaluate(() => {
-    const traffic: Array<{ lastMessageAt: number; seqs: number[] }> = [];
+    const traffic: SocketTraffic = [];
     Object.assign(window, { socketTraffic: traffic });
     window.WebSocket = class extends window.WebSocket {
       constructor(url: string | URL, protocols?: string | string[]) {
@@ -44,16 +49,14 @@ function recordSocketTraffic(page: Page): Promise<void> {
 
 /** The seqs of the audio frames each socket received, in order. */
 function receivedSeqs(page: Page): Promise<number[][]> {
-  return page.evaluate(() => (window as any).socketTraffic.map((record: any) => record.seqs));
+  return page.evaluate(() => window.socketTraffic.map((record) => record.seqs));
 }
 
 /** Waits until the persona starts speaking after page time `after`. */
 function waitForPersonaSpeech(page: Page, after: number, timeout = 30_000): Promise<unknown> {
   return page.waitForFunction(
     (since) =>
-      (window as any).harness.events.some(
-        (event: any) => event.name === 'personaSpeaking' && event.payload.speaking && event.at > since,
-      ),
+      window.harness.events.some((event) => event.name === 'personaSpeaking' && event.payload.speaking && event.at > since),
     after,
     { timeout },
   );
@@ -65,7 +68,7 @@ function waitForPersonaSpeech(page: Page, after: number, timeout = 30_000): Prom
  */
 async function detectionTime(page: Page): Promise<number> {
   const [reconnectingAt] = await eventTimes(page, 'reconnecting');
-  const lastMessageAt = await page.evaluate(() => (window as any).socketTraffic[0].lastMessageAt as number);
+  const lastMessageAt = await page.evaluate(() => window.socketTraffic[0]!.lastMessageAt);
   return (reconnectingAt as number) - lastMessageAt;
 }
 
@@ -107,7 +110,7 @@ test('an abrupt drop of 3 s is resumed: reconnecting, reconnected, and the perso
   const droppedAtWall = await page.evaluate((ago) => Date.now() - (performance.now() - ago), droppedAt);
   expect(deadline - droppedAtWall).toBeGreaterThan(29_000);
   expect(deadline - droppedAtWall).toBeLessThanOrEqual(30_500);
-  expect(await page.evaluate(() => (window as any).harness.session.state)).toBe('connected');
+  expect(await page.evaluate(() => window.harness.session!.state)).toBe('connected');
 
   await waitForPersonaSpeech(page, reconnectedAt as number);
   // The rep's looping fake speech may cut the persona off (barge-in): listen until it is heard.
@@ -147,7 +150,7 @@ test('a browser gone offline is detected within 3 s and resumed as soon as it is
   report('setOffline: last message to reconnecting', detection);
   expect(detection).toBeLessThan(3_000);
   // Offline is only a hint: the call waits for the network instead of ending.
-  expect(await page.evaluate(() => (window as any).harness.session.state)).toBe('reconnecting');
+  expect(await page.evaluate(() => window.harness.session!.state)).toBe('reconnecting');
 
   await context.setOffline(false);
   // A browser reports the network back with an `online` event. Inside the tests' network
@@ -200,7 +203,7 @@ test('reconnects refused past 30 s end the call with NETWORK_LOST, then ended, t
   expect(events.map((event) => event.name)).toEqual(['connecting', 'ready', 'reconnecting', 'error', 'ended']);
   expect(events[3]?.payload).toMatchObject({ code: 'NETWORK_LOST', phase: 'call' });
   expect(events[4]?.payload).toMatchObject({ callId });
-  expect(await page.evaluate(() => (window as any).harness.session.state)).toBe('ended');
+  expect(await page.evaluate(() => window.harness.session!.state)).toBe('ended');
 
   // The gateway gives up on its own resume window; by then the page has long stopped trying.
   await expect.poll(async () => (await athos.callStats(callId)).endedReason, { timeout: 15_000 }).toBe('resume_timeout');
@@ -211,7 +214,7 @@ test('reconnects refused past 30 s end the call with NETWORK_LOST, then ended, t
 test('disconnect() mid-sentence ends the call on the server at once', async ({ athosPage: page, athos }) => {
   const callId = await startCall(page, athos);
   await waitForPersonaSpeech(page, 0);
-  await page.evaluate(() => (window as any).harness.session.disconnect());
+  await page.evaluate(() => window.harness.session!.disconnect());
   const events = await callEvents(page);
   expect(events.map((event) => event.name)).toEqual(['connecting', 'ready', 'ended']);
   const stats = await athos.callStats(callId);
@@ -231,5 +234,5 @@ test('a call ended by the server fires ended with its call id', async ({ athosPa
   await expect.poll(async () => (await athos.rest(`/calls/${callId}`)).status).toBe(200);
   const { body } = await athos.rest(`/calls/${callId}`);
   expect(events[2]?.payload).toEqual({ callId, durationSec: body.durationSec });
-  expect(await page.evaluate(() => (window as any).harness.session.state)).toBe('ended');
+  expect(await page.evaluate(() => window.harness.session!.state)).toBe('ended');
 });

@@ -32,7 +32,7 @@ import type { Page } from '@playwright/test';
 import { RECOVERY } from '../demo/recovery.ts';
 import { AUTOPLAY_ARGS, CHROMIUM_ARGS, FAKE_MIC_ARGS } from '../playwright.config.ts';
 import { startAthosServer } from '../server/index.js';
-import type { AthosErrorCode } from '../src/index.ts';
+import type { AthosErrorCode, AthosRoleplayCreateOptions, AthosRoleplayError, AthosRoleplayErrorJSON } from '../src/index.ts';
 import {
   type AthosServerHandle,
   audioElementPeak,
@@ -44,6 +44,7 @@ import {
   test,
   waitForEvent,
 } from './fixtures.ts';
+import type { ConnectResult } from './harness.ts';
 
 const REQUEST_ID = expect.stringMatching(/^req_/);
 
@@ -53,15 +54,14 @@ const ANDROID_UA =
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36';
 
 type Options = Record<string, unknown>;
-type ConnectResult = { ok: true } | { ok: false; error: Record<string, unknown> & { sameAsEvent: boolean } };
 
 /** Starts a session on the harness page against `server`, without waiting for anything. */
 async function start(page: Page, server: { url: string }, options: Options): Promise<void> {
   await page.evaluate(
     (opts) => {
-      const { harness } = window as any;
+      const { harness } = window;
       harness.connectResult = undefined;
-      void harness.start(opts);
+      void harness.start(opts as AthosRoleplayCreateOptions);
     },
     { drillKey: 'ma-full-sale', apiBase: server.url, ...options },
   );
@@ -69,19 +69,17 @@ async function start(page: Page, server: { url: string }, options: Options): Pro
 
 /** How `connect()` settled, once it has. */
 async function connectResult(page: Page): Promise<ConnectResult> {
-  await page.waitForFunction(() => (window as any).harness.connectResult !== undefined);
-  return page.evaluate(() => (window as any).harness.connectResult);
+  await page.waitForFunction(() => window.harness.connectResult !== undefined);
+  return page.evaluate(() => window.harness.connectResult!);
 }
 
 /** The payloads of the `error` events recorded so far (their JSON form). */
-function errorEvents(page: Page): Promise<Record<string, unknown>[]> {
-  return page.evaluate(() =>
-    (window as any).harness.events.filter((event: { name: string }) => event.name === 'error').map((event: any) => event.payload),
-  );
+function errorEvents(page: Page): Promise<AthosRoleplayErrorJSON[]> {
+  return page.evaluate(() => window.harness.events.filter((event) => event.name === 'error').map((event) => event.payload));
 }
 
 function sessionState(page: Page): Promise<string> {
-  return page.evaluate(() => (window as any).harness.session.state);
+  return page.evaluate(() => window.harness.session!.state);
 }
 
 /**
@@ -126,19 +124,19 @@ test.describe('raised by create()', () => {
 
       test(`BROWSER_NOT_SUPPORTED: create() throws synchronously in ${browser}`, async ({ athosPage: page }) => {
         const outcome = await page.evaluate(() => {
-          const { harness } = window as any;
+          const { harness } = window;
           try {
             harness.create({ token: 'ast_unused', drillKey: 'ma-full-sale' });
             return { threw: null };
-          } catch (error: any) {
-            return { threw: error.toJSON(), session: harness.session ?? null };
+          } catch (error) {
+            return { threw: (error as AthosRoleplayError).toJSON(), session: harness.session ?? null };
           }
         });
         expect(outcome).toEqual({
           threw: expect.objectContaining({ code: 'BROWSER_NOT_SUPPORTED', phase: 'create', retryable: false }),
           session: null,
         });
-        expect(await page.evaluate(() => (window as any).harness.sdk.detectBrowserSupport(navigator.userAgent))).toEqual({
+        expect(await page.evaluate(() => window.harness.sdk.detectBrowserSupport(navigator.userAgent))).toEqual({
           supported: false,
           reason,
         });
@@ -266,7 +264,7 @@ test.describe('from the token redemption', () => {
       await expectConnectRejected(page, code, fields);
       // No call was created, so there is no `ended`.
       expect(await eventNames(page)).toEqual(['connecting', 'error']);
-      if (checkedBySdk) expect(await page.evaluate(() => (window as any).leakProbe.tracks.length)).toBe(0);
+      if (checkedBySdk) expect(await page.evaluate(() => window.leakProbe.tracks.length)).toBe(0);
     });
   }
 
@@ -297,12 +295,12 @@ test.describe('during a call', () => {
   test('SESSION_ALREADY_CONNECTED: a second connect() rejects and the call goes on', async ({ athosPage: page, athos }) => {
     await startCall(page, athos);
     const second = await page.evaluate(async () => {
-      const { session } = (window as any).harness;
+      const session = window.harness.session!;
       let emitted: unknown;
       const off = session.on('error', (error: unknown) => (emitted = error));
       const rejected = await session.connect().then(
         () => null,
-        (error: any) => error,
+        (error: AthosRoleplayError) => error,
       );
       off();
       return { error: rejected?.toJSON(), sameAsEvent: emitted === rejected, state: session.state };
@@ -314,7 +312,7 @@ test.describe('during a call', () => {
     });
     expect(await connectResult(page)).toEqual({ ok: true });
     expect(await eventNames(page)).not.toContain('ended');
-    await page.evaluate(() => (window as any).harness.session.disconnect());
+    await page.evaluate(() => window.harness.session!.disconnect());
     await waitForEvent(page, 'ended');
     await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
   });
@@ -330,7 +328,7 @@ test.describe('during a call', () => {
     expect(await errorEvents(page)).toEqual([expect.objectContaining({ code: 'MIC_DEVICE_DISCONNECTED', phase: 'media' })]);
     expect(await connectResult(page)).toEqual({ ok: true });
     expect(await sessionState(page)).toBe('connected');
-    await page.evaluate(() => (window as any).harness.session.disconnect());
+    await page.evaluate(() => window.harness.session!.disconnect());
     await waitForEvent(page, 'ended');
     await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
   });
@@ -342,7 +340,7 @@ test.describe('during a call', () => {
     await athos.fault('drop');
     await waitForEvent(page, 'reconnecting');
     await waitForEvent(page, 'ended', 1, 40_000);
-    const events: { name: string; payload: any; at: number }[] = await page.evaluate(() => (window as any).harness.events);
+    const events = await page.evaluate(() => window.harness.events);
     const names = events.map((event) => event.name);
     expect(names.slice(names.indexOf('reconnecting'))).toEqual(['reconnecting', 'error', 'ended']);
     const dropAt = events.find((event) => event.name === 'reconnecting')!.at;
@@ -415,7 +413,7 @@ test.describe('autoplay blocked', () => {
     await page.click('#resume');
     await expect.poll(() => audioElementPeak(page, 1000), { timeout: 15_000 }).toBeGreaterThan(0.05);
     expect(await errorEvents(page)).toHaveLength(1);
-    await page.evaluate(() => (window as any).harness.session.disconnect());
+    await page.evaluate(() => window.harness.session!.disconnect());
     await waitForEvent(page, 'ended');
     await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
   });

@@ -3,6 +3,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { createDemoApi } from '../demo/backend.js';
 // The local Athos server is plain JavaScript; it runs inside each Playwright worker.
 import { startAthosServer } from '../server/index.js';
+import type {} from './harness.ts'; // window.harness
 
 /** A local Athos server of one worker, with its fault controls on. */
 export interface AthosServerHandle {
@@ -15,7 +16,7 @@ export interface AthosServerHandle {
   /** What the gateway knows of a call (test-only endpoint). */
   callStats(callId: string): Promise<Record<string, unknown>>;
   /** A REST call with the API key. */
-  rest(path: string): Promise<{ status: number; body: any }>;
+  rest(path: string): Promise<{ status: number; body: Record<string, unknown> }>;
 }
 
 const API_KEY = 'ath_test_e2e';
@@ -40,6 +41,7 @@ export const test = base.extend<{ athosPage: Page; demoPage: Page; chromiumArgs:
       await browser?.close();
     },
     athos: [
+      // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this destructuring; it must be there, even empty.
       async ({}, use) => {
         const server = await startAthosServer({ port: 0, apiKey: API_KEY, faults: true });
         const post = async (path: string, body: unknown, auth?: string) => {
@@ -78,7 +80,7 @@ export const test = base.extend<{ athosPage: Page; demoPage: Page; chromiumArgs:
       await page.waitForFunction(() => 'harness' in window);
       await use(page);
       // Leave no call running into the next test.
-      await page.evaluate(() => (window as any).harness.session?.disconnect());
+      await page.evaluate(() => window.harness.session?.disconnect());
     },
     /**
      * The demo page (`/demo/`) with its backend: the page's `/demo-api` requests are answered by
@@ -104,13 +106,13 @@ export { expect };
 
 /** Event names recorded by the harness page so far. */
 export function eventNames(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as any).harness.names());
+  return page.evaluate(() => window.harness.names());
 }
 
 /** Waits until the harness page has recorded `name` (at least `count` times). */
 export async function waitForEvent(page: Page, name: string, count = 1, timeout = 15_000): Promise<void> {
   await page.waitForFunction(
-    ([wanted, times]) => (window as any).harness.names().filter((n: string) => n === wanted).length >= (times as number),
+    ([wanted, times]) => window.harness.names().filter((n: string) => n === wanted).length >= (times as number),
     [name, count] as const,
     { timeout },
   );
@@ -125,7 +127,7 @@ export async function startCall(page: Page, athos: AthosServerHandle, options: R
   const redemption = page.waitForResponse((response) => response.url().endsWith('/roleplay/session') && response.ok());
   await page.evaluate(
     (opts) => {
-      void (window as any).harness.start(opts);
+      void window.harness.start(opts);
     },
     { token, drillKey: 'ma-full-sale', apiBase: athos.url, ...options },
   );
@@ -142,7 +144,9 @@ export function audioElementPeak(page: Page, ms = 1500): Promise<number> {
   return page.evaluate(async (duration) => {
     const element = document.querySelector('audio');
     if (!element) return -1;
-    const stream = (element.srcObject as MediaStream | null) ?? (element as any).captureStream?.();
+    const stream =
+      (element.srcObject as MediaStream | null) ??
+      (element as HTMLAudioElement & { captureStream?(): MediaStream }).captureStream?.();
     if (!stream) return -1;
     const context = new AudioContext();
     const analyser = context.createAnalyser();
@@ -164,13 +168,26 @@ export function audioElementPeak(page: Page, ms = 1500): Promise<number> {
 /** What {@link leftovers} says once a call is over and the SDK released everything. */
 export const NOTHING_RUNNING = { liveTracks: 0, openContexts: 0, openSockets: 0, audioElements: 0 };
 
+/** What {@link installLeakProbe} records, as `window.leakProbe`. */
+export interface LeakProbe {
+  tracks: MediaStreamTrack[];
+  contexts: AudioContext[];
+  sockets: WebSocket[];
+}
+
+declare global {
+  interface Window {
+    leakProbe: LeakProbe;
+  }
+}
+
 /**
  * Records every microphone track, AudioContext and WebSocket the page creates, for
  * {@link leftovers}. Call it before the page loads.
  */
 export async function installLeakProbe(page: Page): Promise<void> {
   await page.addInitScript(() => {
-    const probe = { tracks: [] as MediaStreamTrack[], contexts: [] as AudioContext[], sockets: [] as WebSocket[] };
+    const probe: LeakProbe = { tracks: [], contexts: [], sockets: [] };
     Object.assign(window, { leakProbe: probe });
     const media = navigator.mediaDevices;
     if (media) {
@@ -202,7 +219,7 @@ export async function installLeakProbe(page: Page): Promise<void> {
  */
 export function leftovers(page: Page): Promise<Record<'liveTracks' | 'openContexts' | 'openSockets' | 'audioElements', number>> {
   return page.evaluate(() => {
-    const probe = (window as any).leakProbe as { tracks: MediaStreamTrack[]; contexts: AudioContext[]; sockets: WebSocket[] };
+    const probe = window.leakProbe;
     return {
       liveTracks: probe.tracks.filter((track) => track.readyState === 'live').length,
       openContexts: probe.contexts.filter((context) => context.state !== 'closed').length,

@@ -3,20 +3,32 @@
  * of every session it starts in `window.harness`, so tests can wait on conditions.
  */
 
-import type { AthosRoleplayCreateOptions, RoleplaySession } from '../src/index.ts';
+import type {
+  AthosEventMap,
+  AthosEventName,
+  AthosRoleplayCreateOptions,
+  AthosRoleplayError,
+  AthosRoleplayErrorJSON,
+  RoleplaySession,
+} from '../src/index.ts';
 import * as sdk from '../src/index.ts';
 
-interface RecordedEvent {
-  name: string;
-  payload: unknown;
-  at: number;
-}
+/** An event's payload as recorded: errors as their JSON, which is what reaches the test. */
+export type RecordedPayload<K extends AthosEventName> = AthosEventMap[K] extends AthosRoleplayError
+  ? AthosRoleplayErrorJSON
+  : AthosEventMap[K];
+
+/** One recorded event, with `at` in page `performance.now()` ms. */
+export type RecordedEvent = { [K in AthosEventName]: { name: K; payload: RecordedPayload<K>; at: number } }[AthosEventName];
+
+/** How `connect()` settled: a rejection as the error's JSON (and whether the `error` event carried the same object). */
+export type ConnectResult = { ok: true } | { ok: false; error: (AthosRoleplayErrorJSON & { sameAsEvent: boolean }) | string };
 
 const harness = {
   sdk,
   session: undefined as RoleplaySession | undefined,
   events: [] as RecordedEvent[],
-  connectResult: undefined as undefined | { ok: true } | { ok: false; error: unknown },
+  connectResult: undefined as ConnectResult | undefined,
   /** Creates a session that records all its events; does not connect. */
   create(options: AthosRoleplayCreateOptions): RoleplaySession {
     const session = sdk.create(options);
@@ -25,7 +37,7 @@ const harness = {
     for (const name of sdk.ATHOS_EVENT_NAMES) {
       session.on(name, (payload: unknown) => {
         const value = payload instanceof sdk.AthosRoleplayError ? payload.toJSON() : payload;
-        harness.events.push({ name, payload: value, at: performance.now() });
+        harness.events.push({ name, payload: value, at: performance.now() } as RecordedEvent);
       });
     }
     return session;
@@ -69,4 +81,13 @@ if (location.hash.startsWith('#autostart=')) {
   void harness.start(options as AthosRoleplayCreateOptions);
 }
 
-Object.assign(window, { harness });
+/** What the tests reach as `window.harness`. */
+export type Harness = typeof harness;
+
+declare global {
+  interface Window {
+    harness: Harness;
+  }
+}
+
+window.harness = harness;

@@ -5,6 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import { AUTOPLAY_ARGS, CHROMIUM_ARGS } from '../playwright.config.ts';
+import type { AthosEventName, AthosRoleplayError } from '../src/index.ts';
 import {
   audioElementPeak,
   test as base,
@@ -15,6 +16,20 @@ import {
   startCall,
   waitForEvent,
 } from './fixtures.ts';
+import type { ConnectResult, RecordedPayload } from './harness.ts';
+
+/** What installMediaProbe records, as `window.mediaProbe`. */
+interface MediaProbe {
+  sends: number[];
+  textSends: number[];
+  peers: RTCPeerConnection[];
+}
+
+declare global {
+  interface Window {
+    mediaProbe: MediaProbe;
+  }
+}
 
 /** Every page also records when it sends audio (see installMediaProbe). */
 const test = base.extend({
@@ -30,10 +45,10 @@ const test = base.extend({
  */
 async function installMediaProbe(page: Page): Promise<void> {
   await page.addInitScript(() => {
-    const probe = {
-      sends: [] as number[],
-      textSends: [] as number[],
-      peers: [] as RTCPeerConnection[],
+    const probe: MediaProbe = {
+      sends: [],
+      textSends: [],
+      peers: [],
     };
     Object.assign(window, { mediaProbe: probe });
     const send = WebSocket.prototype.send;
@@ -51,31 +66,33 @@ async function installMediaProbe(page: Page): Promise<void> {
 }
 
 /** When (page `performance.now()` ms) uplink frames were sent. */
-const uplinkSends = (page: Page): Promise<number[]> => page.evaluate(() => (window as any).mediaProbe.sends);
+const uplinkSends = (page: Page): Promise<number[]> => page.evaluate(() => window.mediaProbe.sends);
 
 /** How many text frames (control messages) the page sent after `at`. */
 const textSendsAfter = (page: Page, at: number): Promise<number> =>
-  page.evaluate((since) => (window as any).mediaProbe.textSends.filter((sent: number) => sent > since).length, at);
+  page.evaluate((since) => window.mediaProbe.textSends.filter((sent: number) => sent > since).length, at);
 
 /** The connection state of every RTCPeerConnection the page made. */
 const peerStates = (page: Page): Promise<string[]> =>
-  page.evaluate(() => (window as any).mediaProbe.peers.map((peer: RTCPeerConnection) => peer.connectionState));
+  page.evaluate(() => window.mediaProbe.peers.map((peer: RTCPeerConnection) => peer.connectionState));
 
 /** The payloads of the recorded events named `name`. */
-function payloads(page: Page, name: string): Promise<any[]> {
+function payloads<K extends AthosEventName>(page: Page, name: K): Promise<RecordedPayload<K>[]> {
   return page.evaluate(
-    (wanted) => (window as any).harness.events.filter((event: any) => event.name === wanted).map((event: any) => event.payload),
+    (wanted) => window.harness.events.filter((event) => event.name === wanted).map((event) => event.payload),
     name,
-  );
+  ) as Promise<RecordedPayload<K>[]>;
 }
 
 /** Calls a session method in the page; resolves with its result, or the JSON of the error it threw. */
-function callSession(page: Page, method: string, ...args: unknown[]): Promise<{ ok: boolean; value: any }> {
+function callSession(page: Page, method: string, ...args: unknown[]): Promise<{ ok: boolean; value: unknown }> {
   return page.evaluate(
     ([name, params]) =>
-      (window as any).harness.session[name as string](...(params as unknown[])).then(
+      (window.harness.session as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[name as string]!(
+        ...(params as unknown[]),
+      ).then(
         (value: unknown) => ({ ok: true, value }),
-        (error: any) => ({ ok: false, value: error.toJSON?.() ?? String(error) }),
+        (error: Partial<AthosRoleplayError>) => ({ ok: false, value: error.toJSON?.() ?? String(error) }),
       ),
     [method, args] as const,
   );
@@ -84,7 +101,7 @@ function callSession(page: Page, method: string, ...args: unknown[]): Promise<{ 
 /** Creates a session on the harness page, not connected. */
 async function createSession(page: Page, athos: { url: string }): Promise<void> {
   await page.evaluate((apiBase) => {
-    (window as any).harness.create({ token: 'ast_not_used', drillKey: 'ma-full-sale', apiBase });
+    window.harness.create({ token: 'ast_not_used', drillKey: 'ma-full-sale', apiBase });
   }, athos.url);
 }
 
@@ -92,15 +109,15 @@ async function createSession(page: Page, athos: { url: string }): Promise<void> 
 async function startWith(page: Page, athos: { url: string }, token: string): Promise<void> {
   await page.evaluate(
     (options) => {
-      void (window as any).harness.start(options);
+      void window.harness.start(options);
     },
     { token, drillKey: 'ma-full-sale', apiBase: athos.url },
   );
 }
 
-async function connectResult(page: Page): Promise<any> {
-  await page.waitForFunction(() => (window as any).harness.connectResult !== undefined);
-  return page.evaluate(() => (window as any).harness.connectResult);
+async function connectResult(page: Page): Promise<ConnectResult> {
+  await page.waitForFunction(() => window.harness.connectResult !== undefined);
+  return page.evaluate(() => window.harness.connectResult!);
 }
 
 test.describe('a call', () => {
@@ -144,7 +161,7 @@ test.describe('a call', () => {
     const both = [{ speaking: true }, { speaking: false }];
     await expect.poll(() => payloads(page, 'userSpeaking'), { timeout: 20_000 }).toEqual(expect.arrayContaining(both));
     await expect.poll(() => payloads(page, 'personaSpeaking'), { timeout: 20_000 }).toEqual(expect.arrayContaining(both));
-    for (const name of ['userSpeaking', 'personaSpeaking']) {
+    for (const name of ['userSpeaking', 'personaSpeaking'] as const) {
       const values = (await payloads(page, name)).map((payload) => payload.speaking);
       expect(values.every((value, i) => value === (i % 2 === 0))).toBe(true);
     }
@@ -199,13 +216,11 @@ test.describe('a call', () => {
     expect(around.length - 1).toBeGreaterThanOrEqual(Math.floor(elapsed / 20) - 5);
 
     const liveDevices = await page.evaluate(() =>
-      (window as any).leakProbe.tracks
-        .filter((track: MediaStreamTrack) => track.readyState === 'live')
-        .map((track: MediaStreamTrack) => track.getSettings().deviceId),
+      window.leakProbe.tracks.filter((track) => track.readyState === 'live').map((track) => track.getSettings().deviceId),
     );
     expect(liveDevices).toEqual([other!.deviceId]);
     expect(await payloads(page, 'error')).toEqual([]);
-    expect(await page.evaluate(() => (window as any).harness.session.state)).toBe('connected');
+    expect(await page.evaluate(() => window.harness.session!.state)).toBe('connected');
     const before = (await athos.callStats(callId)).uplinkFrames as number;
     await expect.poll(async () => (await athos.callStats(callId)).uplinkFrames).toBeGreaterThan(before + 25);
 
@@ -222,7 +237,7 @@ test.describe('a call', () => {
     await startCall(page, athos);
     await waitForEvent(page, 'personaSpeaking');
     expect(await leftovers(page)).toMatchObject({ liveTracks: 1, openContexts: 2, audioElements: 1 });
-    await page.evaluate(() => (window as any).harness.session.disconnect());
+    await page.evaluate(() => window.harness.session!.disconnect());
     await waitForEvent(page, 'ended');
     await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
     expect(await peerStates(page)).toEqual(['closed', 'closed']);
@@ -237,7 +252,7 @@ test.describe('the microphone revoked mid-call', () => {
     expect(await payloads(page, 'error')).toEqual([expect.objectContaining({ code: 'MIC_DEVICE_DISCONNECTED', phase: 'media' })]);
     const frames = (await athos.callStats(callId)).uplinkFrames as number;
     await expect.poll(async () => (await athos.callStats(callId)).uplinkFrames).toBeGreaterThan(frames + 25);
-    expect(await page.evaluate(() => (window as any).harness.session.state)).toBe('connected');
+    expect(await page.evaluate(() => window.harness.session!.state)).toBe('connected');
     expect(await payloads(page, 'error')).toHaveLength(1);
   });
 });

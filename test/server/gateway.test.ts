@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Turn } from '../../server/store/calls.js';
 import {
   API,
   type AthosServer,
@@ -169,7 +170,7 @@ describe('a live call', () => {
     client.send({ type: 'bye' });
     await client.closed;
     const call = (await request(server, 'GET', `${API}/calls/${session.callId}`, { auth: server.apiKey })).json;
-    expect(call.transcript.map((t: any) => t.role)).toEqual(['assistant', 'user', 'assistant']);
+    expect(call.transcript.map((t: Turn) => t.role)).toEqual(['assistant', 'user', 'assistant']);
     expect(call.transcript[0].content).toMatch(/^(Hello|Hi|Harold|Walter)/);
     expect(call.transcript[1].content).toBe('(rep spoke 1.0 s)');
     expect(call.transcript[2].content).toBe('Sure, I have a few minutes. Go ahead.');
@@ -195,7 +196,7 @@ describe('a live call', () => {
     client.send({ type: 'bye' });
     await client.closed;
     const call = (await request(server, 'GET', `${API}/calls/${session.callId}`, { auth: server.apiKey })).json;
-    const persona = call.transcript.filter((t: any) => t.role === 'assistant');
+    const persona = call.transcript.filter((t: Turn) => t.role === 'assistant');
     expect(persona[0]).toMatchObject({ content: expect.any(String), interrupted: true });
     expect(persona[1].interrupted).toBeUndefined();
   });

@@ -15,6 +15,8 @@ export interface ApiResponse {
   status: number;
   headers: Headers;
   text: string;
+  /** The body parsed, or null when it is not JSON. */
+  // biome-ignore lint/suspicious/noExplicitAny: the answer of whichever endpoint a test calls; the test's expect() checks its shape.
   json: any;
 }
 
@@ -34,7 +36,7 @@ export async function request(
   }
   const response = await fetch(`${server.url}${path}`, { method, headers, body });
   const text = await response.text();
-  let json: any = null;
+  let json: ApiResponse['json'] = null;
   try {
     json = JSON.parse(text);
   } catch {
@@ -80,9 +82,37 @@ export interface DownlinkFrame {
   at: number;
 }
 
+type AudioFormat = { inputSampleRate: number; outputSampleRate: number; frameMs: number };
+
+/** What the gateway sends on the control channel (docs/protocol.md). */
+export type GatewayMessage =
+  | {
+      type: 'live';
+      callId: string;
+      sessionId: string;
+      resumeToken: string;
+      resumeWindowSec: number;
+      startedAt: string;
+      heartbeatMs: number;
+      audio: AudioFormat;
+    }
+  | {
+      type: 'resumed';
+      callId: string;
+      startedAt: string;
+      resumeWindowSec: number;
+      heartbeatMs: number;
+      audio: AudioFormat;
+    }
+  | { type: 'ping'; id: number }
+  | { type: 'pong'; id: number }
+  | { type: 'clear'; seq: number }
+  | { type: 'ended'; reason: string; callId: string; durationSec: number }
+  | { type: 'warning'; code: string; message: string };
+
 /** A Node WebSocket client of the voice gateway that records everything it receives. */
 export class VoiceClient {
-  readonly messages: any[] = [];
+  readonly messages: GatewayMessage[] = [];
   readonly frames: DownlinkFrame[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   closeInfo: { code: number; reason: string } | null = null;
@@ -95,7 +125,7 @@ export class VoiceClient {
         this.frames.push({ seq: data.readUInt32LE(0), bytes: data.length, at: Date.now() });
         return;
       }
-      const message = JSON.parse(data.toString('utf8'));
+      const message: GatewayMessage = JSON.parse(data.toString('utf8'));
       this.messages.push(message);
       if (message.type === 'ping' && this.answerPings) this.send({ type: 'pong', id: message.id });
     });
@@ -130,8 +160,12 @@ export class VoiceClient {
     for (let offset = 0; offset < pcm.length; offset += 640) this.sendAudio(pcm.subarray(offset, offset + 640));
   }
 
-  message(type: string, timeoutMs = 5000): Promise<any> {
-    return waitUntil(() => this.messages.find((m) => m.type === type), timeoutMs, `a "${type}" message`);
+  message<T extends GatewayMessage['type']>(type: T, timeoutMs = 5000): Promise<Extract<GatewayMessage, { type: T }>> {
+    return waitUntil(
+      () => this.messages.find((m): m is Extract<GatewayMessage, { type: T }> => m.type === type),
+      timeoutMs,
+      `a "${type}" message`,
+    );
   }
 
   lastSeq(): number {

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, type AthosServer, joinCall, mintToken, redeem, request, startServer, waitUntil } from './helpers';
+import { API, type ApiResponse, type AthosServer, joinCall, mintToken, redeem, request, startServer, waitUntil } from './helpers';
+
+/** A call in a `GET /calls` page, as far as these tests read it. */
+type ListedCall = { callId: string };
 
 let server: AthosServer;
 beforeAll(async () => {
@@ -321,27 +324,32 @@ describe('GET /calls', () => {
     const auth = server.apiKey;
     const all = await request(server, 'GET', `${API}/calls?from=${since}&limit=100`, { auth });
     expect(all.status).toBe(200);
-    const ours = all.json.data.filter((c: any) => calls.includes(c.callId)).map((c: any) => c.callId);
+    const ours = all.json.data.filter((c: ListedCall) => calls.includes(c.callId)).map((c: ListedCall) => c.callId);
     expect(ours).toEqual([...calls].reverse());
 
     const alice = await request(server, 'GET', `${API}/calls?from=${since}&externalUserId=alice`, { auth });
-    expect(alice.json.data.map((c: any) => c.callId)).toEqual([calls[2], calls[0]]);
+    expect(alice.json.data.map((c: ListedCall) => c.callId)).toEqual([calls[2], calls[0]]);
     const north = await request(server, 'GET', `${API}/calls?from=${since}&externalUserId=alice&externalAgencyId=north`, {
       auth,
     });
-    expect(north.json.data.map((c: any) => c.callId)).toEqual([calls[0]]);
+    expect(north.json.data.map((c: ListedCall) => c.callId)).toEqual([calls[0]]);
 
     const pages: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: any = await request(server, 'GET', `${API}/calls?from=${since}&limit=1${cursor ? `&cursor=${cursor}` : ''}`, {
-        auth,
-      });
+      const page: ApiResponse = await request(
+        server,
+        'GET',
+        `${API}/calls?from=${since}&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        {
+          auth,
+        },
+      );
       expect(page.json.data.length).toBeLessThanOrEqual(1);
-      pages.push(...page.json.data.map((c: any) => c.callId));
+      pages.push(...page.json.data.map((c: ListedCall) => c.callId));
       cursor = page.json.nextCursor;
     } while (cursor);
-    expect(pages).toEqual(all.json.data.map((c: any) => c.callId));
+    expect(pages).toEqual(all.json.data.map((c: ListedCall) => c.callId));
 
     const future = await request(server, 'GET', `${API}/calls?from=${new Date(Date.now() + 60_000).toISOString()}`, { auth });
     expect(future.json).toEqual({ data: [], nextCursor: null });

@@ -2,7 +2,7 @@
 // `tsc -p test/types` from test/package/packaging.test.ts: a misuse that compiles makes the
 // `@ts-expect-error` above it unused, which fails the check.
 import {
-  ATHOS_ERROR_CODES,
+  type ATHOS_ERROR_CODES,
   type AthosDrillKey,
   type AthosErrorCode,
   type AthosEventMap,
@@ -14,7 +14,7 @@ import {
   create,
   detectBrowserSupport,
   type MicrophoneInfo,
-  RoleplaySession,
+  type RoleplaySession,
 } from '@useathos/sdk';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
