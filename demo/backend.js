@@ -89,7 +89,7 @@ export function demoBackend(options) {
       });
       server.middlewares.use('/demo-api', (req, res) => {
         const path = (req.url ?? '/').split('?')[0] ?? '/';
-        handle({ method: req.method ?? 'GET', path })
+        void handle({ method: req.method ?? 'GET', path })
           .catch((error) => ({
             status: 502,
             body: { error: { code: 'ATHOS_UNREACHABLE', message: `The Athos server did not answer: ${error.message}` } },

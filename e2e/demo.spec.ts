@@ -67,6 +67,7 @@ test('a QA person runs a whole call on the demo page', async ({ demoPage: page, 
   await page.getByRole('button', { name: 'Drop the connection', exact: true }).click();
   const banner = page.locator('#reconnect-banner');
   await expect(banner).toContainText(/reconnecting… \d+ s left/);
+  // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText(), not the DOM property.
   const secondsLeft = Number(/(\d+) s left/.exec(await banner.innerText())?.[1]);
   await expect(banner).toContainText(`reconnecting… ${secondsLeft - 1} s left`);
   await expect(banner).toHaveText('Reconnected: the call goes on.');

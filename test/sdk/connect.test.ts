@@ -116,6 +116,7 @@ describe('event handlers', () => {
       throw new Error('app bug');
     });
     session.on('ready', () => void seen.push('second'));
+    // biome-ignore lint/nursery/noMisusedPromises: an app's async handler that rejects is what this test feeds the session.
     session.on('connecting', () => Promise.reject(new Error('async app bug')));
     await session.connect();
     await Promise.resolve();

@@ -93,7 +93,7 @@ describe('a drop', () => {
       { name: 'userSpeaking', payload: { speaking: false } },
       { name: 'reconnecting', payload: { deadline: DEADLINE } },
     ]);
-    call.session.disconnect();
+    void call.session.disconnect();
   });
 });
 
@@ -218,7 +218,7 @@ describe('a session on the WebSocket transport', () => {
     call.last().receive(downlinkFrame(2));
     expect(call.names()).toEqual(['connecting', 'ready', 'reconnecting', 'reconnected']);
     expect(call.output.push.mock.calls.map(([pcm]) => (pcm as Int16Array)[0])).toEqual([1, 2]);
-    call.session.disconnect();
+    void call.session.disconnect();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(call.names().at(-1)).toBe('ended');
   });
