@@ -38,8 +38,10 @@ export class PeerConnectionLoopback {
       });
       for (const track of local.getAudioTracks()) sender.addTrack(track, local);
       await sender.setLocalDescription();
+      // biome-ignore lint/style/noNonNullAssertion: set by the setLocalDescription() just awaited.
       await receiver.setRemoteDescription(sender.localDescription!);
       await receiver.setLocalDescription();
+      // biome-ignore lint/style/noNonNullAssertion: set by the setLocalDescription() just awaited.
       await sender.setRemoteDescription(receiver.localDescription!);
       const stream = await received;
       if (!stream) throw new Error('The loopback peer connection received no stream.');

@@ -106,19 +106,21 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
     try {
       const { env } = this.#context;
       // Created only now: a page that captures the microphone may start audio without a click.
-      const audioContext = (this.#audioContext = new env.AudioContext());
+      const audioContext = new env.AudioContext();
+      this.#audioContext = audioContext;
       await loadWorklet(audioContext, this.#context);
       if (this.#stopped) return;
       const processorOptions: ProcessorOptions = { sampleRate: audioContext.sampleRate };
-      const worklet = (this.#worklet = new env.AudioWorkletNode(audioContext, CAPTURE_PROCESSOR, {
+      const worklet = new env.AudioWorkletNode(audioContext, CAPTURE_PROCESSOR, {
         numberOfInputs: 1,
         numberOfOutputs: 0,
         channelCount: 1,
         channelCountMode: 'explicit',
         processorOptions,
-      }));
+      });
+      this.#worklet = worklet;
       worklet.port.onmessage = ({ data }: MessageEvent<CaptureMessage>) => this.#receive(data);
-      this.#attach(stream);
+      this.#attach(stream, audioContext, worklet);
       const { signal } = this.#listeners;
       mediaDevicesOf(env).addEventListener('devicechange', () => void this.#checkDevice(), { signal });
       audioContext.addEventListener('statechange', () => this.#keepRunning(), { signal });
@@ -137,9 +139,9 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
   }
 
   /** Feeds the worklet from `stream` instead of the current microphone, which is released. */
-  #attach(stream: MediaStream): void {
-    const node = this.#audioContext!.createMediaStreamSource(stream);
-    node.connect(this.#worklet!);
+  #attach(stream: MediaStream, audioContext: AudioContext, worklet: AudioWorkletNode): void {
+    const node = audioContext.createMediaStreamSource(stream);
+    node.connect(worklet);
     const previous = this.#source;
     const source: MicrophoneSource = { stream, node, listeners: new AbortController() };
     this.#source = source;
@@ -151,11 +153,13 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
 
   #switchTo(deviceId?: string): Promise<void> {
     const switched = this.#switching.then(async () => {
-      if (!this.#worklet) {
+      const audioContext = this.#audioContext;
+      const worklet = this.#worklet;
+      if (!audioContext || !worklet) {
         throw new AthosRoleplayError('INVALID_REQUEST', 'The microphone has not started yet.', { phase: 'media' });
       }
       const stream = await this.#acquire(deviceId);
-      if (stream) this.#attach(stream);
+      if (stream) this.#attach(stream, audioContext, worklet);
     });
     this.#switching = switched.catch(() => undefined);
     return switched;

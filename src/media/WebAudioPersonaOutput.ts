@@ -52,23 +52,27 @@ export class WebAudioPersonaOutput implements PersonaOutput {
    */
   async start(): Promise<void> {
     const { env } = this.#context;
-    const audioContext = (this.#audioContext = new env.AudioContext());
+    const audioContext = new env.AudioContext();
+    this.#audioContext = audioContext;
     await loadWorklet(audioContext, this.#context);
     if (this.#stopped) return;
     const processorOptions: ProcessorOptions = { sampleRate: audioContext.sampleRate };
-    const worklet = (this.#worklet = new env.AudioWorkletNode(audioContext, PLAYBACK_PROCESSOR, {
+    const worklet = new env.AudioWorkletNode(audioContext, PLAYBACK_PROCESSOR, {
       numberOfInputs: 0,
       outputChannelCount: [1],
       processorOptions,
-    }));
+    });
+    this.#worklet = worklet;
     worklet.port.onmessage = ({ data }: MessageEvent<PlaybackMessage>) => {
       if (data.clears === this.#clears) this.#setSpeaking(data.speaking);
     };
-    const destination = (this.#destination = audioContext.createMediaStreamDestination());
+    const destination = audioContext.createMediaStreamDestination();
+    this.#destination = destination;
     destination.channelCount = 1;
     worklet.connect(destination);
 
-    const element = (this.#element = env.document.createElement('audio'));
+    const element = env.document.createElement('audio');
+    this.#element = element;
     element.hidden = true;
     env.document.body.append(element);
     element.srcObject = await this.#echoCancellable(destination.stream);

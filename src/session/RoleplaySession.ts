@@ -100,7 +100,8 @@ export class RoleplaySession {
       throw error;
     }
     this.#events.emit('connecting', undefined);
-    const cancel = (this.#cancel = new AbortController());
+    const cancel = new AbortController();
+    this.#cancel = cancel;
     try {
       await this.#establish(cancel.signal);
     } catch (error) {

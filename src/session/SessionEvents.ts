@@ -20,7 +20,10 @@ export class SessionEvents {
   /** Adds `handler` for `event` (once: adding the same handler again does nothing). */
   on<K extends AthosEventName>(event: K, handler: Handler<K>): () => void {
     let handlers = this.#wrapped.get(event);
-    if (!handlers) this.#wrapped.set(event, (handlers = new Map()));
+    if (!handlers) {
+      handlers = new Map();
+      this.#wrapped.set(event, handlers);
+    }
     if (!handlers.has(handler as Handler<never>)) {
       const safe = (payload: AthosEventMap[K]) => this.#invoke(event, handler, payload);
       handlers.set(handler as Handler<never>, safe as (payload: never) => void);

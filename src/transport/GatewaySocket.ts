@@ -43,7 +43,8 @@ export class GatewaySocket {
    */
   constructor(WebSocketClass: typeof WebSocket, url: string, phase: AthosErrorPhase, logger: Logger) {
     this.#logger = logger;
-    const socket = (this.#socket = new WebSocketClass(url));
+    const socket = new WebSocketClass(url);
+    this.#socket = socket;
     socket.binaryType = 'arraybuffer';
     const { signal } = this.#listeners;
     let fail!: (error: AthosRoleplayError) => void;

@@ -63,7 +63,8 @@ export class WebSocketVoiceTransport implements VoiceTransport {
       throw new AthosRoleplayError('SERVICE_UNAVAILABLE', message, { phase: 'connect' });
     };
     try {
-      const socket = (this.#socket = this.#open(this.#url, 'connect'));
+      const socket = this.#open(this.#url, 'connect');
+      this.#socket = socket;
       await withDeadline(socket.opened, {
         signal: this.#lifetime.signal,
         ms: OPEN_TIMEOUT_MS,
@@ -203,7 +204,8 @@ export class WebSocketVoiceTransport implements VoiceTransport {
   #resume(): void {
     if (this.#state !== 'dropped') return;
     this.#resuming?.abort();
-    const run = (this.#resuming = new AbortController());
+    const run = new AbortController();
+    this.#resuming = run;
     reconnect({
       policy: this.#policy,
       droppedAt: this.#droppedAt,
@@ -217,7 +219,8 @@ export class WebSocketVoiceTransport implements VoiceTransport {
   }
 
   async #attemptResume(signal: AbortSignal): Promise<void> {
-    const socket = (this.#socket = this.#open(this.#url, 'call'));
+    const socket = this.#open(this.#url, 'call');
+    this.#socket = socket;
     let heartbeatMs: number;
     try {
       heartbeatMs = await withDeadline(this.#requestResume(socket), { signal });
