@@ -106,7 +106,7 @@ test('an abrupt drop of 3 s is resumed: reconnecting, reconnected, and the perso
   ]);
   // The deadline is the drop plus the 30 s window, in the page's Date.now() clock.
   const [reconnecting] = (await callEvents(page)).filter((event) => event.name === 'reconnecting');
-  const { deadline } = reconnecting?.payload as { deadline: number };
+  const { deadline } = reconnecting!.payload as { deadline: number };
   const droppedAtWall = await page.evaluate((ago) => Date.now() - (performance.now() - ago), droppedAt);
   expect(deadline - droppedAtWall).toBeGreaterThan(29_000);
   expect(deadline - droppedAtWall).toBeLessThanOrEqual(30_500);

@@ -15,7 +15,10 @@ import { configFromEnv, startAthosServer } from '../server/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-/** The demo page's port from ATHOS_DEMO_PORT, read and checked as the server reads ATHOS_PORT. */
+/**
+ * The demo page's port from ATHOS_DEMO_PORT, read and checked as the server reads ATHOS_PORT.
+ * @param {NodeJS.ProcessEnv} env
+ */
 function demoPort(env) {
   const value = env.ATHOS_DEMO_PORT?.trim() || '5173';
   if (!/^\d+$/.test(value) || Number(value) > 65535) {

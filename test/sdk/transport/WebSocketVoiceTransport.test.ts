@@ -402,7 +402,13 @@ describe('resuming after a drop', () => {
     const policy: ReconnectPolicy = {
       windowMs: 10_000,
       attemptTimeoutMs: 1_000,
-      nextDelayMs: ({ attempts }) => (attempts < 3 ? (delays.push(attempts * 100), attempts * 100) : null),
+      nextDelayMs: ({ attempts }) => {
+        if (attempts < 3) {
+          delays.push(attempts * 100);
+          return attempts * 100;
+        }
+        return null;
+      },
     };
     const fake = await liveTransport(policy);
     const droppedAt = Date.now();
