@@ -11,7 +11,7 @@ export interface BrowserEnv {
   readonly WebSocket: typeof WebSocket;
   readonly AudioContext: typeof AudioContext;
   readonly AudioWorkletNode: typeof AudioWorkletNode;
-  /** Missing where WebRTC is unavailable; playback then skips echo-cancellation routing. */
+  /** Missing where WebRTC is unavailable; playback then skips the echo-cancelling loopback. */
   readonly RTCPeerConnection: typeof RTCPeerConnection | undefined;
   readonly URL: typeof URL;
   readonly Blob: typeof Blob;

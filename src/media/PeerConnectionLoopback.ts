@@ -1,9 +1,10 @@
 /**
  * A pair of `RTCPeerConnection`s in the same page, sender to receiver, with no ICE servers.
  *
- * Chromium's echo canceller only removes audio that arrived from a peer connection, so persona
- * audio played straight from Web Audio would reach the rep's microphone and go back to the
- * persona. Sent through this loopback, it is played as remote WebRTC audio, which is cancelled.
+ * Chromium's echo canceller has been documented to remove only audio that arrived from a peer
+ * connection, so persona audio played straight from Web Audio would reach the rep's microphone
+ * and go back to the persona. Sent through this loopback, it is played as remote WebRTC audio,
+ * which is cancelled. Firefox does not need it (see `echoCancellerHearsWebAudio`).
  */
 export class PeerConnectionLoopback {
   /** The audio as received, to play in an `<audio>` element. */

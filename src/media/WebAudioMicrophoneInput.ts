@@ -2,6 +2,7 @@ import type { PartContext } from '../browser/PartContext.ts';
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import { toAthosError } from '../errors/toAthosError.ts';
 import { withDeadline } from '../utils/abortable.ts';
+import { AUDIO_START_TIMEOUT_MS, audioNeverStarted, waitUntilRunning } from './audioStart.ts';
 import { closeWorkletGraph } from './closeWorkletGraph.ts';
 import { loadWorklet } from './loadWorklet.ts';
 import type { MicrophoneInput, MicrophoneInputEvents } from './MicrophoneInput.ts';
@@ -48,9 +49,11 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
   }
 
   /**
-   * Acquires the default microphone and starts capturing. When `signal` aborts (even while the
-   * permission prompt is open) it rejects at once with the signal's reason and releases
-   * everything, including a microphone granted afterwards.
+   * Acquires the default microphone and starts capturing; resolves once the capture runs. When
+   * `signal` aborts (even while the permission prompt is open) it rejects at once with the
+   * signal's reason and releases everything, including a microphone granted afterwards. Rejects
+   * with `INTERNAL_ERROR` (phase `media`) when the browser does not run the capture's
+   * AudioContext within {@link AUDIO_START_TIMEOUT_MS}: no frame would ever come.
    */
   async start(signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
@@ -125,6 +128,9 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
       mediaDevicesOf(env).addEventListener('devicechange', () => void this.#checkDevice(), { signal });
       audioContext.addEventListener('statechange', () => this.#keepRunning(), { signal });
       this.#keepRunning();
+      if (!(await waitUntilRunning(audioContext, AUDIO_START_TIMEOUT_MS)) && !this.#stopped) {
+        throw audioNeverStarted('the microphone', audioContext.state);
+      }
     } finally {
       if (this.#source?.stream !== stream) stopTracks(stream);
     }

@@ -1,6 +1,8 @@
+import { echoCancellerHearsWebAudio } from '../browser/echoCancellerHearsWebAudio.ts';
 import type { PartContext } from '../browser/PartContext.ts';
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import { withDeadline } from '../utils/abortable.ts';
+import { AUDIO_START_TIMEOUT_MS, audioNeverStarted, waitUntilRunning } from './audioStart.ts';
 import { closeWorkletGraph } from './closeWorkletGraph.ts';
 import { loadWorklet } from './loadWorklet.ts';
 import { stopTracks } from './mediaDevices.ts';
@@ -13,9 +15,10 @@ const RESUME_TIMEOUT_MS = 1_000;
 
 /**
  * Plays the persona: frames go to the SDK's playback worklet (jitter buffer, resampling to the
- * context's rate, speaking detection on what is played), then through a local peer-connection
- * loopback, so the browser's echo canceller knows the sound, into a hidden `<audio>` element
- * that the SDK appends to the page and removes at the end.
+ * context's rate, speaking detection on what is played), then into a hidden `<audio>` element
+ * that the SDK appends to the page and removes at the end. In Chromium the stream goes through
+ * a local peer-connection loopback first, so that the browser's echo canceller knows the sound;
+ * Firefox's canceller knows it without one.
  *
  * When the browser refuses to play, it reports `AUDIO_PLAYBACK_BLOCKED` once per episode and
  * drops the audio that arrives until {@link WebAudioPersonaOutput.resume} succeeds.
@@ -47,8 +50,9 @@ export class WebAudioPersonaOutput implements PersonaOutput {
 
   /**
    * Builds the playback path, appends the `<audio>` element and starts playing. Resolves even
-   * when autoplay is blocked (after reporting it); rejects only if the audio graph cannot be
-   * built.
+   * when autoplay is blocked (after reporting it). Rejects if the audio graph cannot be built,
+   * or with `INTERNAL_ERROR` (phase `media`) if the browser, without blocking autoplay, does not
+   * run the AudioContext within {@link AUDIO_START_TIMEOUT_MS}: the persona would never be heard.
    */
   async start(): Promise<void> {
     const { env } = this.#context;
@@ -88,6 +92,8 @@ export class WebAudioPersonaOutput implements PersonaOutput {
     );
     element.addEventListener('pause', () => void this.#keepPlaying(), { signal });
     await this.#keepPlaying();
+    if (this.#blocked || this.#stopped || (await waitUntilRunning(audioContext, AUDIO_START_TIMEOUT_MS)) || this.#stopped) return;
+    throw audioNeverStarted("the persona's voice", audioContext.state);
   }
 
   /** Queues one persona frame; dropped while playback is blocked. */
@@ -136,11 +142,12 @@ export class WebAudioPersonaOutput implements PersonaOutput {
 
   /**
    * The stream to play: `local` sent through a peer-connection loopback, or `local` itself where
-   * WebRTC is missing or the loopback fails.
+   * the echo canceller needs none, WebRTC is missing or the loopback fails.
    */
   async #echoCancellable(local: MediaStream): Promise<MediaStream> {
-    const Peer = this.#context.env.RTCPeerConnection;
-    if (!Peer) return local;
+    const { env } = this.#context;
+    const Peer = env.RTCPeerConnection;
+    if (!Peer || echoCancellerHearsWebAudio(env.navigator?.userAgent ?? '')) return local;
     const playDirectly = () => {
       this.#context.logger.warn('The echo-cancelling loopback failed; playing the persona directly.');
       if (this.#element && !this.#stopped) this.#element.srcObject = local;
@@ -156,14 +163,20 @@ export class WebAudioPersonaOutput implements PersonaOutput {
     }
   }
 
-  /** Starts or restarts playback; a refusal starts a blocked episode, success ends it. */
+  /**
+   * Starts or restarts playback; an autoplay refusal starts a blocked episode, success ends it.
+   * A context that does not run is a refusal only when the browser says autoplay is disallowed
+   * (or refuses the element too): without an output device it does not run either, and that
+   * is no matter of a click.
+   */
   async #keepPlaying(): Promise<void> {
     const element = this.#element;
     const audioContext = this.#audioContext;
     if (this.#stopped || !element || !audioContext) return;
     const [contextRunning, elementPlaying] = await Promise.all([resumeContext(audioContext), this.#play(element)]);
     if (this.#stopped) return;
-    if (contextRunning && elementPlaying) {
+    const refused = !elementPlaying || (!contextRunning && autoplayDisallowed(this.#context.env.navigator, audioContext));
+    if (!refused) {
       this.#blocked = false;
       return;
     }
@@ -196,6 +209,15 @@ export class WebAudioPersonaOutput implements PersonaOutput {
     this.#speaking = speaking;
     this.#events.onSpeakingChange(speaking);
   }
+}
+
+/**
+ * Whether the browser says it refuses to start `audioContext` without a user gesture
+ * (`navigator.getAutoplayPolicy`, Firefox 112+; Chromium has none and refuses the element instead).
+ */
+function autoplayDisallowed(navigator: Navigator, audioContext: AudioContext): boolean {
+  const policy = (navigator as { getAutoplayPolicy?: (context: AudioContext) => string } | undefined)?.getAutoplayPolicy;
+  return policy?.call(navigator, audioContext) === 'disallowed';
 }
 
 /**

@@ -45,6 +45,8 @@ export class RoleplaySession {
   #liveAt: number | undefined;
   #leaving: Promise<void> | undefined;
   #muted = false;
+  /** What the microphone last said about the rep's voice, whatever the call's state. */
+  #micSpeaking = false;
   #userSpeaking = false;
   #personaSpeaking = false;
 
@@ -140,7 +142,7 @@ export class RoleplaySession {
   async mute(): Promise<void> {
     this.#liveMicrophone('mute').setMuted(true);
     this.#muted = true;
-    this.#setUserSpeaking(false);
+    this.#reportUserSpeaking();
   }
 
   /** Resumes sending the rep's audio. */
@@ -170,7 +172,8 @@ export class RoleplaySession {
           if (this.state === 'connected' && !this.#muted) this.#transport?.sendAudio(frame);
         },
         onSpeakingChange: (speaking) => {
-          if (this.state === 'connected' && !this.#muted) this.#setUserSpeaking(speaking);
+          this.#micSpeaking = speaking;
+          this.#reportUserSpeaking();
         },
         onError: (error) => this.#report(error),
       },
@@ -227,6 +230,8 @@ export class RoleplaySession {
     this.#liveAt = Date.now();
     this.#lifecycle.apply('live');
     this.#events.emit('ready', { persona: redemption.persona });
+    // A rep already talking when the call goes live is reported now, not at their next pause.
+    this.#reportUserSpeaking();
   }
 
   async #leave(): Promise<void> {
@@ -241,13 +246,14 @@ export class RoleplaySession {
     if (!this.#lifecycle.apply('drop')) return;
     this.#output?.clear();
     this.#setPersonaSpeaking(false);
-    this.#setUserSpeaking(false);
+    this.#reportUserSpeaking();
     this.#events.emit('reconnecting', { deadline });
   }
 
   #recover(): void {
     if (!this.#lifecycle.apply('recover')) return;
     this.#events.emit('reconnected', undefined);
+    this.#reportUserSpeaking();
   }
 
   /**
@@ -271,6 +277,14 @@ export class RoleplaySession {
   /** Reports a mid-call error that does not end the call. */
   #report(error: AthosRoleplayError): void {
     if (this.state !== 'ended') this.#events.emit('error', error);
+  }
+
+  /**
+   * Reports `userSpeaking` as the microphone last heard it, but only while the call is live and
+   * the rep unmuted; `false` otherwise.
+   */
+  #reportUserSpeaking(): void {
+    this.#setUserSpeaking(this.#micSpeaking && this.state === 'connected' && !this.#muted);
   }
 
   #setUserSpeaking(speaking: boolean): void {

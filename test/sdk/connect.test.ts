@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { type AthosEventName, AthosRoleplayError, RoleplaySession } from '../../src/index.ts';
-import { fakeParts } from './fakeParts.ts';
+import { fakeParts, REDEMPTION } from './fakeParts.ts';
 
 const OPTIONS = { token: 'ast_token', drillKey: 'ma-full-sale' };
 
@@ -157,6 +157,33 @@ describe('mid-call controls', () => {
     expect(fake.microphone.setMuted).toHaveBeenLastCalledWith(false);
     await session.setMicrophone('usb-mic');
     expect(fake.microphone.setDevice).toHaveBeenCalledWith('usb-mic');
+  });
+
+  it('reports a rep who is already talking when the call goes live, right after ready', async () => {
+    const fake = fakeParts();
+    // The microphone hears speech while the token is still being redeemed.
+    fake.redeem.mockImplementation(async () => {
+      fake.handles.microphone?.onSpeakingChange(true);
+      return REDEMPTION;
+    });
+    const session = new RoleplaySession(OPTIONS, fake.parts);
+    const events = record(session);
+    await session.connect();
+    expect(events.map((event) => event.name)).toEqual(['connecting', 'ready', 'userSpeaking']);
+    expect(events[2]?.payload).toEqual({ speaking: true });
+  });
+
+  it('does not report a rep who talked before the call went live and stopped', async () => {
+    const fake = fakeParts();
+    fake.redeem.mockImplementation(async () => {
+      fake.handles.microphone?.onSpeakingChange(true);
+      fake.handles.microphone?.onSpeakingChange(false);
+      return REDEMPTION;
+    });
+    const session = new RoleplaySession(OPTIONS, fake.parts);
+    const events = record(session);
+    await session.connect();
+    expect(events.map((event) => event.name)).toEqual(['connecting', 'ready']);
   });
 
   it('drops captured frames while muted and reports the rep silent', async () => {

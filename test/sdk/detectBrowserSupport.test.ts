@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { echoCancellerHearsWebAudio } from '../../src/browser/echoCancellerHearsWebAudio.ts';
 import { detectBrowserSupport } from '../../src/index.ts';
 
 // Real user-agent strings of current browsers.
@@ -39,5 +40,14 @@ describe('detectBrowserSupport', () => {
     expect(detectBrowserSupport('')).toEqual({ supported: false, reason: 'unknown' });
     expect(detectBrowserSupport('curl/8.5.0')).toEqual({ supported: false, reason: 'unknown' });
     expect(detectBrowserSupport(undefined as unknown as string)).toEqual({ supported: false, reason: 'unknown' });
+  });
+});
+
+describe('echoCancellerHearsWebAudio', () => {
+  it('is true for Firefox only: the Chromium family keeps the peer-connection loopback', () => {
+    expect(echoCancellerHearsWebAudio(AGENTS.firefox)).toBe(true);
+    for (const name of ['chrome', 'edge', 'opera', 'brave'] as const)
+      expect(echoCancellerHearsWebAudio(AGENTS[name])).toBe(false);
+    expect(echoCancellerHearsWebAudio('')).toBe(false);
   });
 });

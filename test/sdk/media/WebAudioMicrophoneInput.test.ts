@@ -54,6 +54,31 @@ describe('WebAudioMicrophoneInput', () => {
     expect(fake.URL.createObjectURL).not.toHaveBeenCalled();
   });
 
+  it('fails start() with INTERNAL_ERROR and releases the microphone when the capture context never runs', async () => {
+    vi.useFakeTimers();
+    try {
+      const fake = setup();
+      fake.FakeAudioContext.stuck = true;
+      const start = fake.microphone.start(new AbortController().signal);
+      const failure = expect(start).rejects.toMatchObject({ code: 'INTERNAL_ERROR', phase: 'media', retryable: false });
+      let settled = false;
+      void start.catch(() => undefined).finally(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(4_999);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await failure;
+      await expect(start).rejects.toThrow(
+        /did not start the audio of the microphone within 5 s \(its AudioContext stayed suspended\).*without a working audio output device/,
+      );
+      expect(fake.created.streams[0]!.tracks[0]!.readyState).toBe('ended');
+      await vi.advanceTimersByTimeAsync(200);
+      expect(fake.audioContext().close).toHaveBeenCalled();
+      expect(fake.events.onError).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('hands each frame from the worklet to onFrame as the same buffer, and voice activity as it changes', async () => {
     const { worklet, events } = await started();
     const frame = new ArrayBuffer(640);

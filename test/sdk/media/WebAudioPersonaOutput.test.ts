@@ -2,9 +2,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebAudioPersonaOutput } from '../../../src/media/WebAudioPersonaOutput.ts';
 import { domException, fakeMediaEnv } from './fakeMediaEnv.ts';
 
-function setup(options: { webrtc?: boolean } = {}) {
+const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0';
+
+function setup(options: { webrtc?: boolean; userAgent?: string } = {}) {
   const fake = fakeMediaEnv();
-  const env = options.webrtc === false ? { ...fake.env, RTCPeerConnection: undefined } : fake.env;
+  let env = options.webrtc === false ? { ...fake.env, RTCPeerConnection: undefined } : fake.env;
+  if (options.userAgent) env = { ...env, navigator: { ...env.navigator, userAgent: options.userAgent } as Navigator };
   const events = { onSpeakingChange: vi.fn(), onError: vi.fn() };
   const output = new WebAudioPersonaOutput(events, { ...fake.context, env });
   const play = vi.spyOn(window.HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
@@ -48,6 +51,13 @@ describe('WebAudioPersonaOutput', () => {
     expect(element()?.srcObject).toBe(audioContext().destination!.stream);
   });
 
+  it('plays the Web Audio stream directly in Firefox, whose echo canceller needs no loopback', async () => {
+    const { output, created, audioContext, element } = setup({ userAgent: FIREFOX });
+    await output.start();
+    expect(created.peers).toEqual([]);
+    expect(element()?.srcObject).toBe(audioContext().destination!.stream);
+  });
+
   it('plays the Web Audio stream directly when the loopback fails', async () => {
     const { output, created, audioContext, element, logger } = setup();
     await output.start();
@@ -88,7 +98,7 @@ describe('WebAudioPersonaOutput', () => {
     expect(worklet().port.postMessage).toHaveBeenLastCalledWith(FRAME);
   });
 
-  it('counts an AudioContext that stays suspended as blocked, until resume() starts it', async () => {
+  it('counts an AudioContext that stays suspended as blocked when the browser says autoplay is disallowed, until resume() starts it', async () => {
     vi.useFakeTimers();
     const { output, events, FakeAudioContext, audioContext } = setup();
     FakeAudioContext.blocked = true;
@@ -100,6 +110,27 @@ describe('WebAudioPersonaOutput', () => {
     FakeAudioContext.blocked = false;
     await output.resume();
     expect(audioContext().state).toBe('running');
+  });
+
+  it('fails start() with INTERNAL_ERROR, not AUDIO_PLAYBACK_BLOCKED, when the context never runs though autoplay is allowed', async () => {
+    vi.useFakeTimers();
+    const { output, events, FakeAudioContext } = setup();
+    FakeAudioContext.stuck = true;
+    const start = output.start();
+    const failure = expect(start).rejects.toMatchObject({ code: 'INTERNAL_ERROR', phase: 'media', retryable: false });
+    let settled = false;
+    void start.catch(() => undefined).finally(() => (settled = true));
+    // One second for the resume attempt, then the 5 s start bound.
+    await vi.advanceTimersByTimeAsync(1_000 + 4_999);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await failure;
+    await expect(start).rejects.toThrow(
+      /did not start the audio of the persona's voice within 5 s \(its AudioContext stayed suspended\).*without a working audio output device/,
+    );
+    expect(events.onError).not.toHaveBeenCalled();
+    FakeAudioContext.stuck = false;
+    output.stop();
   });
 
   it('resumes an AudioContext the browser suspends mid-call', async () => {

@@ -100,8 +100,13 @@ export function fakeMediaEnv() {
     static addModuleError: unknown;
     /** Whether autoplay is blocked: contexts start suspended and `resume()` never settles. */
     static blocked = false;
+    /**
+     * Whether contexts never run although autoplay is allowed, as in Firefox without an audio
+     * output device: they start suspended and `resume()` never settles.
+     */
+    static stuck = false;
     readonly sampleRate = FakeAudioContext.sampleRate;
-    state: AudioContextState = FakeAudioContext.blocked ? 'suspended' : 'running';
+    state: AudioContextState = FakeAudioContext.blocked || FakeAudioContext.stuck ? 'suspended' : 'running';
     readonly audioWorklet = {
       addModule: vi.fn(async (_url: string) => {
         if (FakeAudioContext.addModuleError !== undefined) throw FakeAudioContext.addModuleError;
@@ -110,7 +115,9 @@ export function fakeMediaEnv() {
     readonly sources: Array<FakeNode & { stream: FakeStream }> = [];
     destination: (FakeNode & { channelCount: number; stream: FakeStream }) | undefined;
     readonly resume = vi.fn(() =>
-      FakeAudioContext.blocked ? new Promise<void>(() => undefined) : Promise.resolve(this.setState('running')),
+      FakeAudioContext.blocked || FakeAudioContext.stuck
+        ? new Promise<void>(() => undefined)
+        : Promise.resolve(this.setState('running')),
     );
     readonly close = vi.fn(async () => this.setState('closed'));
     constructor() {
@@ -177,7 +184,11 @@ export function fakeMediaEnv() {
   const mediaDevices = new FakeMediaDevices();
   const URL = { createObjectURL: vi.fn(() => 'blob:athos-worklet'), revokeObjectURL: vi.fn() };
   const env = {
-    navigator: { mediaDevices },
+    navigator: {
+      mediaDevices,
+      // As Firefox answers it (Chromium has no such method).
+      getAutoplayPolicy: () => (FakeAudioContext.blocked ? 'disallowed' : 'allowed'),
+    },
     document,
     window,
     AudioContext: FakeAudioContext,

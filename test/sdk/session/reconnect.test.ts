@@ -97,6 +97,52 @@ describe('a drop', () => {
   });
 });
 
+describe('userSpeaking across a reconnect', () => {
+  const DEADLINE = 1_700_000_030_000;
+
+  it('reports a rep still talking once the call recovers', async () => {
+    const call = await connectedSession();
+    call.handles.microphone?.onSpeakingChange(true);
+    call.transportEvents.onDrop(DEADLINE);
+    call.transportEvents.onRecover();
+    expect(call.events).toEqual([
+      { name: 'userSpeaking', payload: { speaking: true } },
+      { name: 'userSpeaking', payload: { speaking: false } },
+      { name: 'reconnecting', payload: { deadline: DEADLINE } },
+      { name: 'reconnected', payload: undefined },
+      { name: 'userSpeaking', payload: { speaking: true } },
+    ]);
+    call.session.disconnect();
+  });
+
+  it('reports the latest state: a rep who started talking while reconnecting, or one who stopped', async () => {
+    const started = await connectedSession();
+    started.transportEvents.onDrop(DEADLINE);
+    started.handles.microphone?.onSpeakingChange(true);
+    started.transportEvents.onRecover();
+    expect(started.names()).toEqual(['reconnecting', 'reconnected', 'userSpeaking']);
+    started.session.disconnect();
+
+    const stopped = await connectedSession();
+    stopped.handles.microphone?.onSpeakingChange(true);
+    stopped.transportEvents.onDrop(DEADLINE);
+    stopped.handles.microphone?.onSpeakingChange(false);
+    stopped.transportEvents.onRecover();
+    expect(stopped.names()).toEqual(['userSpeaking', 'userSpeaking', 'reconnecting', 'reconnected']);
+    stopped.session.disconnect();
+  });
+
+  it('reports nothing after a recovery while muted', async () => {
+    const call = await connectedSession();
+    call.handles.microphone?.onSpeakingChange(true);
+    await call.session.mute();
+    call.transportEvents.onDrop(DEADLINE);
+    call.transportEvents.onRecover();
+    expect(call.names()).toEqual(['userSpeaking', 'userSpeaking', 'reconnecting', 'reconnected']);
+    call.session.disconnect();
+  });
+});
+
 describe('ending', () => {
   it('fires ended exactly once, whatever follows', async () => {
     const call = await connectedSession();
