@@ -1,33 +1,20 @@
-import { resolve } from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { AUTOPLAY_ARGS, CHROMIUM_ARGS, CHROMIUM_PATH, FAKE_MIC_ARGS } from './e2e/browsers/chromium.ts';
+import type { EngineOptions } from './e2e/fixtures.ts';
+
+// The benchmarks launch Chromium the same way.
+export { AUTOPLAY_ARGS, CHROMIUM_ARGS, FAKE_MIC_ARGS };
 
 /** The page server for the harness and the demo; started by Playwright. */
 const PAGE_PORT = 5174;
 
 /**
- * Chromium flags that work as root on a closed network, with fake media devices whose sound
- * is a rep's sentence followed by silence. Tests that need other flags override
- * `launchOptions` (see `e2e/fixtures.ts`).
+ * Two projects. `chromium` runs every spec; `firefox` runs the scenarios both engines share
+ * (e2e/scenarios/), driven through puppeteer-core (see e2e/browsers/firefox.ts). Run them
+ * through `node scripts/e2e.mjs`, which provides the network namespace and Firefox's sound
+ * server; `--project=firefox` runs one engine.
  */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--allow-loopback-in-peer-connection',
-];
-
-export const FAKE_MIC_ARGS = [
-  '--use-fake-device-for-media-stream',
-  `--use-file-for-fake-audio-capture=${resolve(import.meta.dirname, 'e2e/fixtures/rep-speech.wav')}`,
-];
-
-export const AUTOPLAY_ARGS = ['--autoplay-policy=no-user-gesture-required'];
-
-export default defineConfig({
+export default defineConfig<EngineOptions>({
   testDir: 'e2e',
   outputDir: 'test-results/e2e-artifacts',
   timeout: 60_000,
@@ -41,12 +28,16 @@ export default defineConfig({
     baseURL: `http://localhost:${PAGE_PORT}`,
     browserName: 'chromium',
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM_PATH,
       args: [...CHROMIUM_ARGS, ...FAKE_MIC_ARGS, ...AUTOPLAY_ARGS],
     },
     permissions: ['microphone'],
     trace: 'off',
   },
+  projects: [
+    { name: 'chromium', use: { engine: 'chromium' } },
+    { name: 'firefox', testMatch: 'scenarios/**/*.spec.ts', use: { engine: 'firefox' } },
+  ],
   webServer: {
     command: `npx vite --port ${PAGE_PORT} --strictPort --host localhost`,
     url: `http://localhost:${PAGE_PORT}/e2e/harness.html`,

@@ -1,9 +1,17 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { type Browser, test as base, expect, type Page } from '@playwright/test';
+import type { Browser as PuppeteerBrowser } from 'puppeteer-core';
 // The demo page's backend (plain JavaScript), answering the page's /demo-api requests.
 import { createDemoApi } from '../demo/backend.js';
 // The local Athos server is plain JavaScript; it runs inside each Playwright worker.
 import { startAthosServer } from '../server/index.js';
+import { type BrowserSetup, completeSetup, DEFAULT_SETUP, isDefaultSetup } from './browsers/BrowserSetup.ts';
+import { CHROMIUM_PATH, chromiumArgs, chromiumPermissions, holdAudioContextsSuspended } from './browsers/chromium.ts';
+import { FirefoxPage, launchFirefox } from './browsers/firefox.ts';
+import type { ScenarioPage } from './browsers/ScenarioPage.ts';
 import type {} from './harness.ts'; // window.harness
+import { installLeakProbe } from './harnessPage.ts';
+
+export type { BrowserSetup, ScenarioPage };
 
 /** A local Athos server of one worker, with its fault controls on. */
 export interface AthosServerHandle {
@@ -15,219 +23,196 @@ export interface AthosServerHandle {
   fault(name: string, body?: unknown): Promise<unknown>;
   /** What the gateway knows of a call (test-only endpoint). */
   callStats(callId: string): Promise<Record<string, unknown>>;
+  /** Every call of this server so far, oldest first, with its state (test-only endpoint). */
+  calls(): Promise<Array<{ callId: string; state: string }>>;
   /** A REST call with the API key. */
   rest(path: string): Promise<{ status: number; body: Record<string, unknown> }>;
 }
 
+/** The browser engine a project runs: set per project in playwright.config.ts. */
+export type Engine = 'chromium' | 'firefox';
+
+/** The options a project or a `test.use()` sets. */
+export interface EngineOptions {
+  engine: Engine;
+  /** The machine the test's browser runs on; tests with another than the default get a browser of their own. */
+  browserSetup: BrowserSetup;
+}
+
+/** A page of either engine, and what the test may do to its browser. */
+interface ScenarioTab {
+  page: ScenarioPage;
+  /**
+   * After a refusal, a harness page whose browser allows the microphone. Chromium grants it to
+   * the same page. Firefox cannot be told at run time (its WebDriver BiDi rejects
+   * `permissions.setPermission` for `microphone`), so there it is a page of a browser that allows it.
+   */
+  allowMicrophone(): Promise<ScenarioPage>;
+}
+
+/** The browsers of one worker with the default setup, launched on first use. */
+interface DefaultBrowsers {
+  chromium(): Promise<Browser>;
+  firefox(): Promise<PuppeteerBrowser>;
+}
+
 const API_KEY = 'ath_test_e2e';
 
-export const test = base.extend<{ athosPage: Page; demoPage: Page; chromiumArgs: string[] | null }, { athos: AthosServerHandle }>(
-  {
-    /**
-     * Chromium flags for a test that needs another browser than the suite's (no fake devices,
-     * another autoplay policy, …). Playwright refuses `launchOptions` inside a describe group, so
-     * such a test gets a browser of its own.
-     */
-    chromiumArgs: [null, { option: true }],
-    /** Every page records what it opens, for {@link leftovers}. */
-    page: async ({ context, playwright, chromiumArgs, baseURL }, use) => {
-      const browser = chromiumArgs
-        ? await playwright.chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs })
-        : null;
-      const owner = browser ? await browser.newContext({ baseURL, permissions: ['microphone'] }) : context;
-      const page = await owner.newPage();
-      await installLeakProbe(page);
-      await use(page);
-      await browser?.close();
-    },
-    athos: [
-      // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this destructuring; it must be there, even empty.
-      async ({}, use) => {
-        const server = await startAthosServer({ port: 0, apiKey: API_KEY, faults: true });
-        const post = async (path: string, body: unknown, auth?: string) => {
-          const response = await fetch(`${server.url}${path}`, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: `Bearer ${auth}` } : {}) },
-            body: JSON.stringify(body ?? {}),
-          });
-          return response.json();
-        };
-        await use({
-          url: server.url,
-          async mintToken(externalUserId = 'rep-e2e') {
-            const body = (await post('/api/external/v1/session', { externalUserId }, API_KEY)) as { token: string };
-            return body.token;
-          },
-          fault: (name, body) => post(`/__faults/${name}`, body),
-          async callStats(callId) {
-            const response = await fetch(`${server.url}/__faults/calls/${callId}`);
-            return (await response.json()) as Record<string, unknown>;
-          },
-          async rest(path) {
-            const response = await fetch(`${server.url}/api/external/v1${path}`, {
-              headers: { Authorization: `Bearer ${API_KEY}` },
-            });
-            return { status: response.status, body: await response.json() };
-          },
-        });
-        await server.close();
-      },
-      { scope: 'worker' },
-    ],
-    athosPage: async ({ page, athos }, use) => {
-      await athos.fault('reset');
-      await page.goto('/e2e/harness.html');
-      await page.waitForFunction(() => 'harness' in window);
-      await use(page);
-      // Leave no call running into the next test.
-      await page.evaluate(() => window.harness.session?.disconnect());
-    },
-    /**
-     * The demo page (`/demo/`) with its backend: the page's `/demo-api` requests are answered by
-     * demo/backend.js against this worker's server, as `npm start` answers them.
-     */
-    demoPage: async ({ page, athos }, use) => {
-      await athos.fault('reset');
-      const demoApi = createDemoApi({ athosUrl: athos.url, apiKey: API_KEY, faults: true });
-      await page.route('**/demo-api/**', async (route) => {
-        const request = route.request();
-        const path = new URL(request.url()).pathname.slice('/demo-api'.length);
-        const { status, body } = await demoApi({ method: request.method(), path });
-        await route.fulfill({ status, json: body });
-      });
-      await page.goto('/demo/');
-      await page.locator('body[data-ready="true"]').waitFor();
-      await use(page);
-    },
+/** Loads the harness page and waits until it is ready. */
+async function openHarness(page: ScenarioPage): Promise<ScenarioPage> {
+  await page.goto('/e2e/harness.html');
+  await page.waitForFunction(() => 'harness' in window, undefined);
+  return page;
+}
+
+export const test = base.extend<
+  EngineOptions & {
+    athosPage: Page;
+    demoPage: Page;
+    scenarioTab: ScenarioTab;
+    harness: ScenarioPage;
+    allowMicrophone: () => Promise<ScenarioPage>;
   },
-);
-
-export { expect };
-
-/** Event names recorded by the harness page so far. */
-export function eventNames(page: Page): Promise<string[]> {
-  return page.evaluate(() => window.harness.names());
-}
-
-/** Waits until the harness page has recorded `name` (at least `count` times). */
-export async function waitForEvent(page: Page, name: string, count = 1, timeout = 15_000): Promise<void> {
-  await page.waitForFunction(
-    ([wanted, times]) => window.harness.names().filter((n: string) => n === wanted).length >= (times as number),
-    [name, count] as const,
-    { timeout },
-  );
-}
-
-/**
- * Starts a call on the harness page against this worker's server and waits for `ready`.
- * Returns the call id.
- */
-export async function startCall(page: Page, athos: AthosServerHandle, options: Record<string, unknown> = {}): Promise<string> {
-  const token = await athos.mintToken();
-  const redemption = page.waitForResponse((response) => response.url().endsWith('/roleplay/session') && response.ok());
-  await page.evaluate(
-    (opts) => {
-      void window.harness.start(opts);
+  { athos: AthosServerHandle; defaultBrowsers: DefaultBrowsers }
+>({
+  engine: ['chromium', { option: true }],
+  browserSetup: [DEFAULT_SETUP, { option: true }],
+  defaultBrowsers: [
+    async ({ playwright }, use) => {
+      let chromium: Promise<Browser> | undefined;
+      let firefox: Promise<PuppeteerBrowser> | undefined;
+      await use({
+        chromium: () => {
+          chromium ??= playwright.chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(DEFAULT_SETUP) });
+          return chromium;
+        },
+        firefox: () => {
+          firefox ??= launchFirefox(DEFAULT_SETUP);
+          return firefox;
+        },
+      });
+      await (await chromium)?.close();
+      await (await firefox)?.close();
     },
-    { token, drillKey: 'ma-full-sale', apiBase: athos.url, ...options },
-  );
-  const { callId } = (await (await redemption).json()) as { callId: string };
-  await waitForEvent(page, 'ready');
-  return callId;
-}
-
-/**
- * Measures the peak level (0–1) of what the SDK's `<audio>` element plays over `ms`
- * milliseconds, through the page's own Web Audio analyser.
- */
-export function audioElementPeak(page: Page, ms = 1500): Promise<number> {
-  return page.evaluate(async (duration) => {
-    const element = document.querySelector('audio');
-    if (!element) return -1;
-    const stream =
-      (element.srcObject as MediaStream | null) ??
-      (element as HTMLAudioElement & { captureStream?(): MediaStream }).captureStream?.();
-    if (!stream) return -1;
-    const context = new AudioContext();
-    const analyser = context.createAnalyser();
-    analyser.fftSize = 2048;
-    context.createMediaStreamSource(stream).connect(analyser);
-    const data = new Float32Array(analyser.fftSize);
-    let peak = 0;
-    const until = performance.now() + duration;
-    while (performance.now() < until) {
-      analyser.getFloatTimeDomainData(data);
-      for (const sample of data) peak = Math.max(peak, Math.abs(sample));
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    await context.close();
-    return peak;
-  }, ms);
-}
-
-/** What {@link leftovers} says once a call is over and the SDK released everything. */
-export const NOTHING_RUNNING = { liveTracks: 0, openContexts: 0, openSockets: 0, audioElements: 0 };
-
-/** What {@link installLeakProbe} records, as `window.leakProbe`. */
-export interface LeakProbe {
-  tracks: MediaStreamTrack[];
-  contexts: AudioContext[];
-  sockets: WebSocket[];
-}
-
-declare global {
-  interface Window {
-    leakProbe: LeakProbe;
-  }
-}
-
-/**
- * Records every microphone track, AudioContext and WebSocket the page creates, for
- * {@link leftovers}. Call it before the page loads.
- */
-export async function installLeakProbe(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const probe: LeakProbe = { tracks: [], contexts: [], sockets: [] };
-    Object.assign(window, { leakProbe: probe });
-    const media = navigator.mediaDevices;
-    if (media) {
-      const getUserMedia = media.getUserMedia.bind(media);
-      media.getUserMedia = async (constraints) => {
-        const stream = await getUserMedia(constraints);
-        probe.tracks.push(...stream.getTracks());
-        return stream;
+    { scope: 'worker' },
+  ],
+  // Playwright's own pages (Chromium-only specs) and the Chromium scenarios share one browser.
+  browser: [async ({ defaultBrowsers }, use) => use(await defaultBrowsers.chromium()), { scope: 'worker' }],
+  /** Every page records what it opens, for {@link leftovers}; a non-default setup gets its own browser. */
+  page: async ({ context, playwright, browserSetup, baseURL }, use) => {
+    const setup = completeSetup(browserSetup);
+    const browser = isDefaultSetup(setup)
+      ? null
+      : await playwright.chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(setup) });
+    const owner = browser ? await browser.newContext({ baseURL, permissions: chromiumPermissions(setup) }) : context;
+    const page = await owner.newPage();
+    if (setup.speakers === 'absent') await page.addInitScript(holdAudioContextsSuspended);
+    await installLeakProbe(page);
+    await use(page);
+    await browser?.close();
+  },
+  scenarioTab: async ({ engine, browserSetup, defaultBrowsers, playwright, baseURL }, use) => {
+    const setup = completeSetup(browserSetup);
+    const shared = isDefaultSetup(setup);
+    if (engine === 'chromium') {
+      const browser = shared
+        ? await defaultBrowsers.chromium()
+        : await playwright.chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(setup) });
+      const context = await browser.newContext({ baseURL, permissions: chromiumPermissions(setup) });
+      const page = await context.newPage();
+      if (setup.speakers === 'absent') await page.addInitScript(holdAudioContextsSuspended);
+      await installLeakProbe(page);
+      const allowMicrophone = async () => {
+        await context.grantPermissions(['microphone']);
+        return page;
       };
+      await use({ page, allowMicrophone });
+      await context.close();
+      if (!shared) await browser.close();
+      return;
     }
-    window.AudioContext = class extends window.AudioContext {
-      constructor(options?: AudioContextOptions) {
-        super(options);
-        probe.contexts.push(this);
-      }
+    const browser = shared ? await defaultBrowsers.firefox() : await launchFirefox(setup);
+    const contexts: Array<{ close(): Promise<void> }> = [];
+    const newPage = async (owner: PuppeteerBrowser) => {
+      const context = await owner.createBrowserContext();
+      contexts.push(context);
+      const page = new FirefoxPage(await context.newPage(), baseURL as string);
+      await installLeakProbe(page);
+      return page;
     };
-    window.WebSocket = class extends window.WebSocket {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols);
-        probe.sockets.push(this);
-      }
-    };
-  });
-}
+    const page = await newPage(browser);
+    const allowMicrophone = async () => openHarness(await newPage(await defaultBrowsers.firefox()));
+    await use({ page, allowMicrophone });
+    for (const context of contexts) await context.close();
+    if (!shared) await browser.close();
+  },
+  allowMicrophone: async ({ scenarioTab }, use) => use(scenarioTab.allowMicrophone),
+  /** The harness page in the project's engine, for the scenarios both engines share. */
+  harness: async ({ scenarioTab, athos }, use) => {
+    await athos.fault('reset');
+    const page = await openHarness(scenarioTab.page);
+    await use(page);
+    // Leave no call running into the next test.
+    await page.evaluate(() => window.harness.session?.disconnect());
+  },
+  athos: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this destructuring; it must be there, even empty.
+    async ({}, use) => {
+      const server = await startAthosServer({ port: 0, apiKey: API_KEY, faults: true });
+      const post = async (path: string, body: unknown, auth?: string) => {
+        const response = await fetch(`${server.url}${path}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: `Bearer ${auth}` } : {}) },
+          body: JSON.stringify(body ?? {}),
+        });
+        return response.json();
+      };
+      const get = async (path: string) => (await fetch(`${server.url}${path}`)).json();
+      await use({
+        url: server.url,
+        async mintToken(externalUserId = 'rep-e2e') {
+          const body = (await post('/api/external/v1/session', { externalUserId }, API_KEY)) as { token: string };
+          return body.token;
+        },
+        fault: (name, body) => post(`/__faults/${name}`, body),
+        callStats: (callId) => get(`/__faults/calls/${callId}`),
+        calls: async () => (await get('/__faults/calls')).calls,
+        async rest(path) {
+          const response = await fetch(`${server.url}/api/external/v1${path}`, {
+            headers: { Authorization: `Bearer ${API_KEY}` },
+          });
+          return { status: response.status, body: await response.json() };
+        },
+      });
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  /** The harness page in Chromium, as a Playwright page (Chromium-only specs). */
+  athosPage: async ({ page, athos }, use) => {
+    await athos.fault('reset');
+    await openHarness(page);
+    await use(page);
+    await page.evaluate(() => window.harness.session?.disconnect());
+  },
+  /**
+   * The demo page (`/demo/`) with its backend: the page's `/demo-api` requests are answered by
+   * demo/backend.js against this worker's server, as `npm start` answers them.
+   */
+  demoPage: async ({ page, athos }, use) => {
+    await athos.fault('reset');
+    const demoApi = createDemoApi({ athosUrl: athos.url, apiKey: API_KEY, faults: true });
+    await page.route('**/demo-api/**', async (route) => {
+      const request = route.request();
+      const path = new URL(request.url()).pathname.slice('/demo-api'.length);
+      const { status, body } = await demoApi({ method: request.method(), path });
+      await route.fulfill({ status, json: body });
+    });
+    await page.goto('/demo/');
+    await page.locator('body[data-ready="true"]').waitFor();
+    await use(page);
+  },
+});
 
-/**
- * What the page still holds of everything recorded by {@link installLeakProbe}: live
- * microphone tracks, AudioContexts not closed, WebSockets not closed, and `<audio>` elements.
- */
-export function leftovers(page: Page): Promise<Record<'liveTracks' | 'openContexts' | 'openSockets' | 'audioElements', number>> {
-  return page.evaluate(() => {
-    const probe = window.leakProbe;
-    return {
-      liveTracks: probe.tracks.filter((track) => track.readyState === 'live').length,
-      openContexts: probe.contexts.filter((context) => context.state !== 'closed').length,
-      // The page server's own socket (Vite's hot reload) is not the SDK's.
-      openSockets: probe.sockets.filter(
-        (socket) => socket.readyState !== WebSocket.CLOSED && new URL(socket.url).host !== location.host,
-      ).length,
-      audioElements: document.querySelectorAll('audio').length,
-    };
-  });
-}
+export * from './harnessPage.ts';
+export { expect };

@@ -29,6 +29,10 @@ const harness = {
   session: undefined as RoleplaySession | undefined,
   events: [] as RecordedEvent[],
   connectResult: undefined as ConnectResult | undefined,
+  /** Every token redemption the page started, in order: its HTTP status once answered. */
+  redemptions: [] as Array<{ status?: number }>,
+  /** The call id of the last successful redemption. */
+  callId: undefined as string | undefined,
   /** Creates a session that records all its events; does not connect. */
   create(options: AthosRoleplayCreateOptions): RoleplaySession {
     const session = sdk.create(options);
@@ -68,6 +72,20 @@ const errorInstances: unknown[] = [];
 function sameAsLastError(error: unknown): boolean {
   return errorInstances.includes(error);
 }
+
+// Records the SDK's token redemptions: whether one was attempted, and the call id it got. The
+// SDK reads `fetch` from the page at call time, so it goes through this.
+const pageFetch = window.fetch.bind(window);
+window.fetch = async (input, init) => {
+  const url = input instanceof Request ? input.url : String(input);
+  if (!url.endsWith('/roleplay/session')) return pageFetch(input, init);
+  const record: { status?: number } = {};
+  harness.redemptions.push(record);
+  const response = await pageFetch(input, init);
+  record.status = response.status;
+  if (response.ok) harness.callId = ((await response.clone().json()) as { callId: string }).callId;
+  return response;
+};
 
 document.querySelector('#resume')?.addEventListener('click', () => {
   void harness.session?.resumeAudio();

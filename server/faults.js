@@ -131,7 +131,7 @@ function sendFault({ res, requestId }, fault) {
  * @typedef {object} FaultTargets
  * @property {Faults} faults
  * @property {{ dropAll(): number, endCalls(callId?: string): string[] }} gateway
- * @property {{ get(callId: string): import('./store/calls.js').CallRecord | undefined }} calls
+ * @property {{ get(callId: string): import('./store/calls.js').CallRecord | undefined, all(): import('./store/calls.js').CallRecord[] }} calls
  */
 
 /**
@@ -167,6 +167,14 @@ export function registerFaultRoutes(router, { faults, gateway, calls }) {
     if (callId && ended.length === 0) throw new ApiError('CALL_NOT_FOUND', 'No live call with that id.');
     return { ended };
   });
+  // Every call's id and state, in creation order: lets a test watch a call it did not start
+  // itself (one started by the page at load) without touching the page.
+  router.route(
+    'GET',
+    '/__faults/calls',
+    (ctx) => sendJson(ctx.res, 200, { calls: calls.all().map(({ callId, state }) => ({ callId, state })) }),
+    cors,
+  );
   router.route(
     'GET',
     '/__faults/calls/:callId',

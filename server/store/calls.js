@@ -104,6 +104,11 @@ export function createCallStore() {
       return calls.get(callId);
     },
 
+    /** Every call, in the order they were created. */
+    all() {
+      return [...calls.values()];
+    },
+
     /** Scored calls, newest first (by start, then id). */
     scored() {
       return [...calls.values()].filter((call) => call.state === 'scored').sort((a, b) => compareNewestFirst(a, b));

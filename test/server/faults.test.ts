@@ -243,4 +243,15 @@ describe('voice faults', () => {
     expect((await request(server, 'GET', '/__faults/calls/athos_call_nope')).status).toBe(404);
     client.ws.close();
   });
+
+  it('GET /__faults/calls lists every call with its state, oldest first', async () => {
+    const first = await joinCall(server);
+    const second = await redeem(server, await mintToken(server));
+    const { calls } = (await request(server, 'GET', '/__faults/calls')).json as { calls: { callId: string; state: string }[] };
+    expect(calls.slice(-2)).toEqual([
+      { callId: first.session.callId, state: 'live' },
+      { callId: second.json.callId, state: 'created' },
+    ]);
+    first.client.ws.close();
+  });
 });

@@ -112,7 +112,7 @@ describe('userSpeaking across a reconnect', () => {
       { name: 'reconnected', payload: undefined },
       { name: 'userSpeaking', payload: { speaking: true } },
     ]);
-    call.session.disconnect();
+    void call.session.disconnect();
   });
 
   it('reports the latest state: a rep who started talking while reconnecting, or one who stopped', async () => {
@@ -121,7 +121,7 @@ describe('userSpeaking across a reconnect', () => {
     started.handles.microphone?.onSpeakingChange(true);
     started.transportEvents.onRecover();
     expect(started.names()).toEqual(['reconnecting', 'reconnected', 'userSpeaking']);
-    started.session.disconnect();
+    void started.session.disconnect();
 
     const stopped = await connectedSession();
     stopped.handles.microphone?.onSpeakingChange(true);
@@ -129,7 +129,7 @@ describe('userSpeaking across a reconnect', () => {
     stopped.handles.microphone?.onSpeakingChange(false);
     stopped.transportEvents.onRecover();
     expect(stopped.names()).toEqual(['userSpeaking', 'userSpeaking', 'reconnecting', 'reconnected']);
-    stopped.session.disconnect();
+    void stopped.session.disconnect();
   });
 
   it('reports nothing after a recovery while muted', async () => {
@@ -139,7 +139,7 @@ describe('userSpeaking across a reconnect', () => {
     call.transportEvents.onDrop(DEADLINE);
     call.transportEvents.onRecover();
     expect(call.names()).toEqual(['userSpeaking', 'userSpeaking', 'reconnecting', 'reconnected']);
-    call.session.disconnect();
+    void call.session.disconnect();
   });
 });
 
