@@ -102,10 +102,10 @@ function measure({ route, echoCancellation, playMs, skipMs }) {
       if (elapsed < skipMs) continue;
       const second = Math.floor((elapsed - skipMs) / 1000);
       seconds[second] ??= { sum: 0, count: 0 };
-      const window = seconds[second];
+      const bucket = seconds[second];
       analyser.getFloatTimeDomainData(samples);
-      for (const sample of samples) window.sum += sample * sample;
-      window.count += samples.length;
+      for (const sample of samples) bucket.sum += sample * sample;
+      bucket.count += samples.length;
     }
     source.stop();
     element?.pause();

@@ -261,13 +261,17 @@ export const settle = (page: ScenarioPage) =>
  */
 export function waitForRepToStartSpeaking(page: ScenarioPage): Promise<void> {
   return page.evaluate(async () => {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    // Unprocessed, so that the pauses are silent: noise suppression and gain control would
+    // make a floor of their own.
+    const stream = await navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+    });
     const context = new AudioContext();
     const analyser = context.createAnalyser();
     context.createMediaStreamSource(stream).connect(analyser);
     const samples = new Float32Array(analyser.fftSize);
     let quietSince: number | undefined;
-    const until = performance.now() + 20_000;
+    const until = performance.now() + 30_000;
     try {
       while (performance.now() < until) {
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -278,7 +282,7 @@ export function waitForRepToStartSpeaking(page: ScenarioPage): Promise<void> {
         else if (peak > 0.05 && quietSince !== undefined && now - quietSince >= 300) return;
         else if (peak >= 0.01) quietSince = undefined;
       }
-      throw new Error('The rep did not start speaking within 20 s.');
+      throw new Error('The rep did not start speaking within 30 s.');
     } finally {
       for (const track of stream.getTracks()) track.stop();
       await context.close();
