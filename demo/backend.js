@@ -15,11 +15,24 @@ const DEMO_USER_ID = 'qa-demo-rep';
 const CALL_WAIT_MS = 15_000;
 const CALL_POLL_MS = 250;
 
+/** Largest request body the backend reads. */
+const MAX_BODY_BYTES = 16 * 1024;
+
 /**
  * @typedef {object} DemoApiOptions
  * @property {string} athosUrl Base URL of the Athos server, e.g. `http://127.0.0.1:8787`.
  * @property {string} apiKey The Athos API key; stays on the server.
- * @property {boolean} faults Whether the Athos server's `/__faults` controls are on.
+ * @property {string | null} faultSecret The Athos server's fault secret, null when its
+ *   `/__faults` controls are off; stays on the server.
+ */
+
+/**
+ * @typedef {object} DemoRequest
+ * @property {string} method
+ * @property {string} path below `/demo-api`
+ * @property {string} [body] the raw request body
+ * @property {string} [origin] the request's `Origin` header
+ * @property {string} ownOrigin the origin the demo is served from
  */
 
 /** @typedef {{ status: number, body: unknown }} DemoResponse */
@@ -28,13 +41,15 @@ const CALL_POLL_MS = 250;
  * The demo backend's routes, relative to `/demo-api`:
  * - `GET /config`: `{ apiBase, faults }`, what the page needs to start calls and show the QA panel;
  * - `POST /token`: a fresh session token `{ token, expiresAt }`, minted with the API key;
- * - `GET /calls/:callId`: the call as the REST API returns it, waiting briefly until it is scored.
+ * - `GET /calls/:callId`: the call as the REST API returns it, waiting briefly until it is scored;
+ * - `GET /faults` and `POST /faults/:name`: the Athos server's fault controls, with the fault
+ *   secret added; a POST only from the demo's own origin, so that no other page can use them.
  *
  * Athos errors are passed through with their status and envelope.
  * @param {DemoApiOptions} options
- * @returns {(request: { method: string, path: string }) => Promise<DemoResponse>}
+ * @returns {(request: DemoRequest) => Promise<DemoResponse>}
  */
-export function createDemoApi({ athosUrl, apiKey, faults }) {
+export function createDemoApi({ athosUrl, apiKey, faultSecret }) {
   /**
    * @param {string} method
    * @param {string} path below `/api/external/v1`
@@ -53,6 +68,22 @@ export function createDemoApi({ athosUrl, apiKey, faults }) {
     return { status: response.status, body: await response.json() };
   }
 
+  /**
+   * Passes a request on to the Athos server's fault controls, with the fault secret.
+   * @param {'GET' | 'POST'} method
+   * @param {string} path below `/__faults`
+   * @param {string} [body] JSON; none reads as `{}`
+   * @returns {Promise<DemoResponse>}
+   */
+  async function fault(method, path, body) {
+    const response = await fetch(`${athosUrl}/__faults${path}`, {
+      method,
+      headers: { 'X-Athos-Fault-Secret': faultSecret ?? '', 'Content-Type': 'application/json' },
+      body: method === 'POST' ? body || '{}' : undefined,
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
   /** @param {string} callId */
   async function scoredCall(callId) {
     const deadline = Date.now() + CALL_WAIT_MS;
@@ -63,11 +94,19 @@ export function createDemoApi({ athosUrl, apiKey, faults }) {
     }
   }
 
-  return async ({ method, path }) => {
-    if (method === 'GET' && path === '/config') return { status: 200, body: { apiBase: athosUrl, faults } };
+  return async ({ method, path, body, origin, ownOrigin }) => {
+    if (method === 'GET' && path === '/config') return { status: 200, body: { apiBase: athosUrl, faults: faultSecret !== null } };
     if (method === 'POST' && path === '/token') return rest('POST', '/session', { externalUserId: DEMO_USER_ID });
     const call = /^\/calls\/(athos_call_[\w-]+)$/.exec(path);
     if (method === 'GET' && call?.[1]) return scoredCall(call[1]);
+    if (faultSecret !== null && method === 'GET' && path === '/faults') return fault('GET', '');
+    const control = /^\/faults(\/[a-z-]+)$/.exec(path);
+    if (faultSecret !== null && method === 'POST' && control?.[1]) {
+      if (origin !== ownOrigin) {
+        return { status: 403, body: { error: { code: 'FORBIDDEN', message: 'Only the demo page may use the fault controls.' } } };
+      }
+      return fault('POST', control[1], body);
+    }
     return { status: 404, body: { error: { code: 'NOT_FOUND', message: `No demo route ${method} ${path}.` } } };
   };
 }
@@ -89,7 +128,13 @@ export function demoBackend(options) {
       });
       server.middlewares.use('/demo-api', (req, res) => {
         const path = (req.url ?? '/').split('?')[0] ?? '/';
-        void handle({ method: req.method ?? 'GET', path })
+        const { origin, host } = req.headers;
+        void readBody(req)
+          .then((body) =>
+            body === null
+              ? { status: 413, body: { error: { code: 'TOO_LARGE', message: 'The request body is too large.' } } }
+              : handle({ method: req.method ?? 'GET', path, body, origin, ownOrigin: `http://${host}` }),
+          )
           .catch((error) => ({
             status: 502,
             body: { error: { code: 'ATHOS_UNREACHABLE', message: `The Athos server did not answer: ${error.message}` } },
@@ -101,4 +146,17 @@ export function demoBackend(options) {
       });
     },
   };
+}
+
+/**
+ * @param {import('node:http').IncomingMessage} req
+ * @returns {Promise<string | null>} null when over {@link MAX_BODY_BYTES}
+ */
+async function readBody(req) {
+  let body = '';
+  for await (const chunk of req) {
+    body += chunk;
+    if (body.length > MAX_BODY_BYTES) return null;
+  }
+  return body;
 }

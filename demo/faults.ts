@@ -1,6 +1,7 @@
 /**
- * The local server's fault controls (`/__faults`, on when the server runs with ATHOS_FAULTS=1)
- * and the QA panel's status line that says what they are set to.
+ * The local server's fault controls (`/__faults`, on when the server runs with ATHOS_FAULTS=1),
+ * reached through the demo's backend, which holds the fault secret, and the QA panel's status
+ * line that says what they are set to.
  */
 import { element } from './dom.ts';
 import { clock, note } from './log.ts';
@@ -19,7 +20,7 @@ interface FaultSnapshot {
 /** Calls one fault control, e.g. `callFault(state, 'stall', { seconds: 5 })`, and logs the answer. */
 export async function callFault(state: DemoState, name: string, body: Record<string, unknown> = {}): Promise<void> {
   if (!state.config) return;
-  const response = await fetch(`${state.config.apiBase}/__faults/${name}`, {
+  const response = await fetch(`/demo-api/faults/${name}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
@@ -35,7 +36,7 @@ export async function refreshFaultStatus(state: DemoState): Promise<void> {
   if (!state.config?.faults) return;
   let snapshot: FaultSnapshot;
   try {
-    snapshot = await (await fetch(`${state.config.apiBase}/__faults`)).json();
+    snapshot = await (await fetch('/demo-api/faults')).json();
   } catch (error) {
     statusLine.textContent = `Server faults: unknown (GET /__faults failed: ${error instanceof Error ? error.message : error})`;
     return;

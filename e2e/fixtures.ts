@@ -17,6 +17,8 @@ export type { BrowserSetup, ScenarioPage };
 export interface AthosServerHandle {
   /** `http://127.0.0.1:PORT` */
   url: string;
+  /** What the fault controls require in `X-Athos-Fault-Secret`. */
+  faultSecret: string;
   /** Mints a fresh session token as an integrator's backend would. */
   mintToken(externalUserId?: string): Promise<string>;
   /** Calls a fault control, e.g. `fault('drop')` or `fault('stall', { seconds: 5 })`. */
@@ -159,22 +161,26 @@ export const test = base.extend<
     // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this destructuring; it must be there, even empty.
     async ({}, use) => {
       const server = await startAthosServer({ port: 0, apiKey: API_KEY, faults: true });
-      const post = async (path: string, body: unknown, auth?: string) => {
+      const faultSecret = { 'X-Athos-Fault-Secret': server.faultSecret ?? '' };
+      const post = async (path: string, body: unknown, headers: Record<string, string>) => {
         const response = await fetch(`${server.url}${path}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: `Bearer ${auth}` } : {}) },
+          headers: { 'Content-Type': 'application/json', ...headers },
           body: JSON.stringify(body ?? {}),
         });
         return response.json();
       };
-      const get = async (path: string) => (await fetch(`${server.url}${path}`)).json();
+      const get = async (path: string) => (await fetch(`${server.url}${path}`, { headers: faultSecret })).json();
       await use({
         url: server.url,
+        faultSecret: server.faultSecret ?? '',
         async mintToken(externalUserId = 'rep-e2e') {
-          const body = (await post('/api/external/v1/session', { externalUserId }, API_KEY)) as { token: string };
+          const body = (await post('/api/external/v1/session', { externalUserId }, { Authorization: `Bearer ${API_KEY}` })) as {
+            token: string;
+          };
           return body.token;
         },
-        fault: (name, body) => post(`/__faults/${name}`, body),
+        fault: (name, body) => post(`/__faults/${name}`, body, faultSecret),
         callStats: (callId) => get(`/__faults/calls/${callId}`),
         calls: async () => (await get('/__faults/calls')).calls,
         async rest(path) {
@@ -201,11 +207,17 @@ export const test = base.extend<
    */
   demoPage: async ({ page, athos }, use) => {
     await athos.fault('reset');
-    const demoApi = createDemoApi({ athosUrl: athos.url, apiKey: API_KEY, faults: true });
+    const demoApi = createDemoApi({ athosUrl: athos.url, apiKey: API_KEY, faultSecret: athos.faultSecret });
     await page.route('**/demo-api/**', async (route) => {
       const request = route.request();
-      const path = new URL(request.url()).pathname.slice('/demo-api'.length);
-      const { status, body } = await demoApi({ method: request.method(), path });
+      const url = new URL(request.url());
+      const { status, body } = await demoApi({
+        method: request.method(),
+        path: url.pathname.slice('/demo-api'.length),
+        body: request.postData() ?? '',
+        origin: (await request.headerValue('origin')) ?? undefined,
+        ownOrigin: url.origin,
+      });
       await route.fulfill({ status, json: body });
     });
     await page.goto('/demo/');

@@ -49,13 +49,14 @@ const vite = await createServer({
   cacheDir: resolve(ROOT, 'node_modules/.vite-demo'),
   clearScreen: false,
   server: { port: DEMO_PORT, strictPort: true, host: 'localhost' },
-  plugins: [demoBackend({ athosUrl: athos.url, apiKey: athos.apiKey, faults: config.faults })],
+  plugins: [demoBackend({ athosUrl: athos.url, apiKey: athos.apiKey, faultSecret: athos.faultSecret })],
 });
 await vite.listen();
 const demoUrl = vite.resolvedUrls?.local[0] ?? `http://localhost:${DEMO_PORT}/`;
 
+const faultControls = athos.faultSecret ? `on, X-Athos-Fault-Secret: ${athos.faultSecret}` : 'off';
 console.log(`
-  Athos server:  ${athos.url}  (fault controls ${config.faults ? 'on' : 'off'})
+  Athos server:  ${athos.url}  (fault controls ${faultControls})
   Demo:          ${demoUrl}demo/
   Script tag:    ${demoUrl}demo/script-tag.html
 

@@ -12,9 +12,14 @@ import { RESUME_WINDOW_MS } from '../src/contract/voice.js';
  * @property {number} tokenTtlSec Session token lifetime (ATHOS_TOKEN_TTL_SEC).
  * @property {number} maxCallSec Call duration ceiling (ATHOS_MAX_CALL_SEC).
  * @property {number} resumeWindowSec How long a dropped call waits for a resume (ATHOS_RESUME_WINDOW_SEC).
+ * @property {number} callRetentionSec How long an ended call is kept (ATHOS_CALL_RETENTION_SEC).
+ * @property {number} mintRatePerSec Session tokens the API key may mint per second, on average
+ *   (ATHOS_MINT_RATE_PER_SEC); bursts up to ten seconds' worth.
  * @property {string | null} webhookUrl Where `call.scored` is posted (ATHOS_WEBHOOK_URL).
  * @property {string} webhookSecret The `whsec_…` signing secret (ATHOS_WEBHOOK_SECRET).
  * @property {boolean} faults Whether the `/__faults` controls exist (ATHOS_FAULTS=1).
+ * @property {string | null} faultSecret What every `/__faults` request must carry in
+ *   `X-Athos-Fault-Secret` (ATHOS_FAULT_SECRET); null makes a random one at start.
  * @property {(line: string) => void} log Receives one line per notable event; never secrets.
  * @property {import('./persona/engine.js').PersonaFactory | null} createPersona
  *   Builds the persona engine of a call; null uses the scripted persona.
@@ -31,9 +36,12 @@ const DEFAULTS = {
   tokenTtlSec: 300,
   maxCallSec: 7200,
   resumeWindowSec: RESUME_WINDOW_MS / 1000,
+  callRetentionSec: 86_400,
+  mintRatePerSec: 100,
   webhookUrl: null,
   webhookSecret: DEFAULT_WEBHOOK_SECRET,
   faults: false,
+  faultSecret: null,
   log: () => {},
   createPersona: null,
 };
@@ -67,9 +75,12 @@ export function configFromEnv(env) {
     tokenTtlSec: number('ATHOS_TOKEN_TTL_SEC'),
     maxCallSec: number('ATHOS_MAX_CALL_SEC'),
     resumeWindowSec: number('ATHOS_RESUME_WINDOW_SEC'),
+    callRetentionSec: number('ATHOS_CALL_RETENTION_SEC'),
+    mintRatePerSec: number('ATHOS_MINT_RATE_PER_SEC'),
     webhookUrl: text('ATHOS_WEBHOOK_URL'),
     webhookSecret: text('ATHOS_WEBHOOK_SECRET'),
     faults: faults === undefined ? undefined : faults === '1',
+    faultSecret: text('ATHOS_FAULT_SECRET'),
   };
   for (const [key, value] of Object.entries(fields)) {
     if (value !== undefined) Object.assign(config, { [key]: value });
@@ -89,7 +100,13 @@ export function resolveConfig(overrides = {}) {
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     throw new Error('port must be an integer from 0 to 65535');
   }
-  for (const key of /** @type {const} */ (['tokenTtlSec', 'maxCallSec', 'resumeWindowSec'])) {
+  for (const key of /** @type {const} */ ([
+    'tokenTtlSec',
+    'maxCallSec',
+    'resumeWindowSec',
+    'callRetentionSec',
+    'mintRatePerSec',
+  ])) {
     if (!(Number.isFinite(config[key]) && config[key] > 0)) throw new Error(`${key} must be a positive number`);
   }
   if (!config.apiKey) throw new Error('apiKey must not be empty');

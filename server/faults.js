@@ -3,6 +3,7 @@
  * consult, and the `/__faults` endpoints that change it (only registered with ATHOS_FAULTS=1).
  * @module
  */
+import { timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HTTP_STATUS_BY_CODE } from '../src/contract/errors.js';
 import { readJsonBody } from './http/body.js';
@@ -127,34 +128,47 @@ function sendFault({ res, requestId }, fault) {
   }
 }
 
+/** The header that carries the fault secret. */
+export const FAULT_SECRET_HEADER = 'X-Athos-Fault-Secret';
+
 /**
  * @typedef {object} FaultTargets
+ * @property {string} secret what every request must carry in {@link FAULT_SECRET_HEADER}
  * @property {Faults} faults
  * @property {{ dropAll(): number, endCalls(callId?: string): string[] }} gateway
  * @property {{ get(callId: string): import('./store/calls.js').CallRecord | undefined, all(): import('./store/calls.js').CallRecord[] }} calls
  */
 
 /**
- * Registers the `/__faults` endpoints (CORS enabled: the demo's QA panel calls them from
- * another local port).
+ * Registers the `/__faults` endpoints. They answer only requests that carry the fault secret,
+ * and never browsers on other origins (no CORS): the demo's page reaches them through its own
+ * backend, which holds the secret.
  * @param {ReturnType<typeof import('./http/router.js').createRouter>} router
  * @param {FaultTargets} targets
  */
-export function registerFaultRoutes(router, { faults, gateway, calls }) {
-  const cors = { cors: true };
+export function registerFaultRoutes(router, { secret, faults, gateway, calls }) {
+  const expected = Buffer.from(secret);
+  /**
+   * @param {'GET' | 'POST'} method
+   * @param {string} path below `/__faults`
+   * @param {import('./http/router.js').Handler} handler
+   */
+  const route = (method, path, handler) =>
+    router.route(method, `/__faults${path}`, (ctx) => {
+      const given = Buffer.from(String(ctx.req.headers[FAULT_SECRET_HEADER.toLowerCase()] ?? ''));
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        throw new ApiError('INVALID_API_KEY', `The fault controls need the ${FAULT_SECRET_HEADER} header.`);
+      }
+      return handler(ctx);
+    });
   /**
    * @param {string} path
    * @param {(body: Record<string, unknown>) => unknown} action returns the response body
    */
   const post = (path, action) =>
-    router.route(
-      'POST',
-      `/__faults${path}`,
-      async (ctx) => sendJson(ctx.res, 200, action(await readJsonBody(ctx.req)) ?? faults.snapshot()),
-      cors,
-    );
+    route('POST', path, async (ctx) => sendJson(ctx.res, 200, action(await readJsonBody(ctx.req)) ?? faults.snapshot()));
 
-  router.route('GET', '/__faults', (ctx) => sendJson(ctx.res, 200, faults.snapshot()), cors);
+  route('GET', '', (ctx) => sendJson(ctx.res, 200, faults.snapshot()));
   post('/reset', () => faults.reset());
   post('/drop', () => ({ dropped: gateway.dropAll() }));
   post('/stall', (body) => faults.stall(seconds(body)));
@@ -169,29 +183,19 @@ export function registerFaultRoutes(router, { faults, gateway, calls }) {
   });
   // Every call's id and state, in creation order: lets a test watch a call it did not start
   // itself (one started by the page at load) without touching the page.
-  router.route(
-    'GET',
-    '/__faults/calls',
-    (ctx) => sendJson(ctx.res, 200, { calls: calls.all().map(({ callId, state }) => ({ callId, state })) }),
-    cors,
-  );
-  router.route(
-    'GET',
-    '/__faults/calls/:callId',
-    (ctx) => {
-      const call = calls.get(ctx.params.callId ?? '');
-      if (!call) throw new ApiError('CALL_NOT_FOUND', 'No call with that id.');
-      sendJson(ctx.res, 200, {
-        callId: call.callId,
-        state: call.state,
-        ...call.stats,
-        userTurns: call.transcript.filter((t) => t.role === 'user').length,
-        personaTurns: call.transcript.filter((t) => t.role === 'assistant').length,
-        endedReason: call.endedReason,
-      });
-    },
-    cors,
-  );
+  route('GET', '/calls', (ctx) => sendJson(ctx.res, 200, { calls: calls.all().map(({ callId, state }) => ({ callId, state })) }));
+  route('GET', '/calls/:callId', (ctx) => {
+    const call = calls.get(ctx.params.callId ?? '');
+    if (!call) throw new ApiError('CALL_NOT_FOUND', 'No call with that id.');
+    sendJson(ctx.res, 200, {
+      callId: call.callId,
+      state: call.state,
+      ...call.stats,
+      userTurns: call.transcript.filter((t) => t.role === 'user').length,
+      personaTurns: call.transcript.filter((t) => t.role === 'assistant').length,
+      endedReason: call.endedReason,
+    });
+  });
 }
 
 /**

@@ -7,10 +7,13 @@ import { resolveConfig, urlHost } from './config.js';
 import { createFaults, registerFaultRoutes } from './faults.js';
 import { createGateway } from './gateway/gateway.js';
 import { VOICE_PATH } from './gateway/protocol.js';
+import { createConnectionLimit, SERVER_TIMEOUTS } from './http/connections.js';
 import { createRouter } from './http/router.js';
+import { randomSecret } from './ids.js';
 import { loadLineAudio } from './persona/audio.js';
 import { scriptedPersonaFactory } from './persona/scripted.js';
 import { getCallHandler, listCallsHandler } from './rest/calls.js';
+import { createMintLimit } from './rest/mint-limit.js';
 import { redeemHandler } from './rest/roleplay.js';
 import { mintSessionHandler } from './rest/session.js';
 import { scoreCall } from './score.js';
@@ -22,12 +25,16 @@ import { createWebhookSender } from './webhook.js';
 export { configFromEnv } from './config.js';
 
 const API_BASE = '/api/external/v1';
+/** How often expired tokens and tickets and calls past retention are dropped from memory. */
+const SWEEP_MS = 5000;
 
 /**
  * @typedef {object} AthosServer
  * @property {string} url base URL, e.g. `http://127.0.0.1:8787`
  * @property {number} port
  * @property {string} apiKey the API key the server accepts
+ * @property {string | null} faultSecret what `/__faults` requests carry in `X-Athos-Fault-Secret`;
+ *   null when the fault controls are off
  * @property {() => Promise<void>} close closes every socket (voice sockets with 1001) and stops listening
  */
 
@@ -42,9 +49,10 @@ export async function startAthosServer(overrides = {}) {
   const createPersona = config.createPersona ?? scriptedPersonaFactory(await loadLineAudio());
   const tokens = createTokenStore({ ttlSec: config.tokenTtlSec });
   const tickets = createTicketStore();
-  const calls = createCallStore();
+  const calls = createCallStore({ retentionSec: config.callRetentionSec });
   const faults = createFaults();
   const webhook = createWebhookSender({ url: config.webhookUrl, secret: config.webhookSecret, log });
+  const connectionLimit = createConnectionLimit();
   const gateway = createGateway({
     limits: config,
     calls,
@@ -52,6 +60,7 @@ export async function startAthosServer(overrides = {}) {
     faults,
     createPersona,
     log,
+    onAuthenticated: connectionLimit.authenticated,
     onCallEnded(call) {
       call.state = 'scoring';
       call.score = scoreCall(call.transcript);
@@ -62,7 +71,8 @@ export async function startAthosServer(overrides = {}) {
 
   let connectionUrl = '';
   const router = createRouter({ log });
-  router.route('POST', `${API_BASE}/session`, mintSessionHandler({ apiKey: config.apiKey, tokens }));
+  const limit = createMintLimit({ ratePerSec: config.mintRatePerSec });
+  router.route('POST', `${API_BASE}/session`, mintSessionHandler({ apiKey: config.apiKey, tokens, limit }));
   router.route(
     'POST',
     `${API_BASE}/roleplay/session`,
@@ -71,9 +81,11 @@ export async function startAthosServer(overrides = {}) {
   );
   router.route('GET', `${API_BASE}/calls`, listCallsHandler({ apiKey: config.apiKey, calls }));
   router.route('GET', `${API_BASE}/calls/:callId`, getCallHandler({ apiKey: config.apiKey, calls }));
-  if (config.faults) registerFaultRoutes(router, { faults, gateway, calls });
+  const faultSecret = config.faults ? (config.faultSecret ?? randomSecret('afs_')) : null;
+  if (faultSecret) registerFaultRoutes(router, { secret: faultSecret, faults, gateway, calls });
 
-  const server = createServer((req, res) => void router.handle(req, res));
+  const server = createServer(SERVER_TIMEOUTS, (req, res) => void router.handle(req, res));
+  server.on('connection', connectionLimit.track);
   server.on('upgrade', gateway.handleUpgrade);
   await new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -82,6 +94,12 @@ export async function startAthosServer(overrides = {}) {
   const port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
   const host = urlHost(config.host);
   connectionUrl = `ws://${host}:${port}${VOICE_PATH}`;
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    tokens.sweep(now);
+    tickets.sweep(now);
+    calls.sweep(now);
+  }, SWEEP_MS).unref();
 
   /** @type {Promise<void> | null} */
   let closing = null;
@@ -89,8 +107,10 @@ export async function startAthosServer(overrides = {}) {
     url: `http://${host}:${port}`,
     port,
     apiKey: config.apiKey,
+    faultSecret,
     close() {
       closing ??= new Promise((resolve) => {
+        clearInterval(sweeper);
         gateway.close();
         webhook.close();
         server.close(() => resolve());

@@ -11,6 +11,7 @@ try {
   process.exit(1);
 }
 console.log(`Athos local server listening on ${server.url}`);
+if (server.faultSecret) console.log(`Fault controls on: send X-Athos-Fault-Secret: ${server.faultSecret}`);
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {

@@ -39,7 +39,7 @@ export class CallSession {
         call.stats.downlinkFrames += 1;
         call.stats.lastSeqSent = this.downlink.lastSeq;
       },
-      canSend: () => this.conn !== null && !faults.stalled(),
+      canSend: () => this.conn !== null && !faults.stalled() && !this.conn.congested(),
       finished: (text, { outcome, startedAt, endedAt }) => {
         if (startedAt === null) return;
         call.transcript.push({

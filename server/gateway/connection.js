@@ -6,14 +6,23 @@
 import WebSocket from 'ws';
 import {
   AUTH_TIMEOUT_MS,
+  BYTES_PER_MS,
   CLOSE,
+  CLOSE_GRACE_MS,
   HEARTBEAT_MS,
   isSeq,
   isValidUplinkLength,
   LINK_TIMEOUT_MS,
   MAX_UPLINK_BYTES,
   parseControlMessage,
+  SEND_QUEUE_CLOSE_MS,
+  SEND_QUEUE_LIMIT_BYTES,
+  UPLINK_BURST_MS,
+  UPLINK_EXCESS_CLOSE_MS,
 } from './protocol.js';
+
+/** At most one AUDIO_TOO_FAST warning per this long. */
+const TOO_FAST_WARNING_MS = 1000;
 
 /**
  * @typedef {object} ConnectionDeps
@@ -27,10 +36,12 @@ import {
 export class Connection {
   /**
    * @param {WebSocket} ws
+   * @param {import('node:stream').Duplex} socket the connection under it
    * @param {ConnectionDeps} deps
    */
-  constructor(ws, deps) {
+  constructor(ws, socket, deps) {
     this.ws = ws;
+    this.socket = socket;
     this.deps = deps;
     /** @type {import('./call-session.js').CallSession | null} */
     this.session = null;
@@ -42,6 +53,16 @@ export class Connection {
     this.heartbeat = undefined;
     /** @type {NodeJS.Timeout | undefined} */
     this.authTimer = undefined;
+    /** @type {NodeJS.Timeout | undefined} cuts off a peer that does not complete a 4413 close */
+    this.graceTimer = undefined;
+    /** When a heartbeat first saw the send queue over its limit; null while it is not. */
+    this.congestedSince = /** @type {number | null} */ (null);
+    /** Uplink audio (ms) that may still arrive ahead of real time. */
+    this.uplinkAllowanceMs = UPLINK_BURST_MS;
+    /** Uplink audio (ms) dropped for arriving too fast, less the real time passed since. */
+    this.uplinkExcessMs = 0;
+    this.uplinkMeteredAt = Date.now();
+    this.tooFastWarnedAt = 0;
     this.armAuthTimer(AUTH_TIMEOUT_MS);
     ws.on('message', (data, isBinary) => this.guard(() => this.receive(/** @type {Buffer} */ (data), isBinary)));
     ws.on('close', () => this.guard(() => this.closed()));
@@ -59,22 +80,53 @@ export class Connection {
     this.heartbeat = setInterval(() => this.guard(() => this.beat()), HEARTBEAT_MS);
   }
 
-  /** @param {Record<string, unknown>} message */
+  /**
+   * Sends a message the client needs (`live`, `resumed`, `clear`, `ended`), however full the
+   * send queue is: these are few and small.
+   * @param {Record<string, unknown>} message
+   */
   send(message) {
-    if (this.writable()) this.ws.send(JSON.stringify(message));
-  }
-
-  /** @param {Buffer} packet */
-  sendBinary(packet) {
-    if (this.writable()) this.ws.send(packet);
+    this.write(JSON.stringify(message));
   }
 
   /**
-   * @param {'BAD_MESSAGE' | 'UNKNOWN_TYPE' | 'BAD_AUDIO_FRAME'} code
+   * Sends a message the client can do without (`ping`, `pong`, `warning`), unless the send
+   * queue is over its limit.
+   * @param {Record<string, unknown>} message
+   */
+  offer(message) {
+    if (!this.congested()) this.send(message);
+  }
+
+  /**
+   * Sends downlink audio; the downlink asks {@link congested} first.
+   * @param {Buffer} packet
+   */
+  sendBinary(packet) {
+    this.write(packet);
+  }
+
+  /** @param {string | Buffer} data */
+  write(data) {
+    if (!this.writable()) return;
+    this.ws.send(data);
+    if (this.session) {
+      const { stats } = this.session.call;
+      stats.sendQueuePeak = Math.max(stats.sendQueuePeak, this.ws.bufferedAmount);
+    }
+  }
+
+  /** Whether more than SEND_QUEUE_LIMIT_BYTES wait to be sent: the client is not reading. */
+  congested() {
+    return this.ws.bufferedAmount > SEND_QUEUE_LIMIT_BYTES;
+  }
+
+  /**
+   * @param {'BAD_MESSAGE' | 'UNKNOWN_TYPE' | 'BAD_AUDIO_FRAME' | 'AUDIO_TOO_FAST'} code
    * @param {string} message
    */
   warn(code, message) {
-    this.send({ type: 'warning', code, message });
+    this.offer({ type: 'warning', code, message });
   }
 
   /**
@@ -85,6 +137,17 @@ export class Connection {
     this.stopTimers();
     this.closing = true;
     this.ws.close(code, reason);
+  }
+
+  /**
+   * Closes with 4413 a socket that exceeded a limit, and cuts it off if the peer does not
+   * complete the close soon: one that does not read never will.
+   * @param {string} reason
+   */
+  closeOverLimit(reason) {
+    this.deps.log(`voice socket of ${this.session?.call.callId ?? 'no call'} closed: ${reason}`);
+    this.close(CLOSE.LIMIT_EXCEEDED, reason);
+    this.graceTimer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
   }
 
   /** Drops the socket without a close frame (the peer sees 1006). */
@@ -154,10 +217,40 @@ export class Connection {
       );
       return;
     }
+    if (!this.admitUplink(data.length / BYTES_PER_MS)) return;
     // Copy: the received buffer need not be aligned for an Int16Array view.
     const pcm = new Int16Array(data.length / 2);
     Buffer.from(pcm.buffer).set(data);
     session.onUplink(pcm);
+  }
+
+  /**
+   * Meters uplink audio against real time. A frame more than UPLINK_BURST_MS ahead is dropped
+   * with a warning; when dropping goes on at more than twice real time, the socket is closed.
+   * @param {number} ms the frame's duration
+   * @returns {boolean} whether to accept the frame
+   */
+  admitUplink(ms) {
+    const now = Date.now();
+    const elapsed = now - this.uplinkMeteredAt;
+    this.uplinkMeteredAt = now;
+    this.uplinkAllowanceMs = Math.min(UPLINK_BURST_MS, this.uplinkAllowanceMs + elapsed);
+    this.uplinkExcessMs = Math.max(0, this.uplinkExcessMs - elapsed);
+    if (ms <= this.uplinkAllowanceMs) {
+      this.uplinkAllowanceMs -= ms;
+      return true;
+    }
+    this.uplinkExcessMs += ms;
+    if (this.uplinkExcessMs > UPLINK_EXCESS_CLOSE_MS) {
+      this.closeOverLimit('uplink audio far faster than real time');
+    } else if (now - this.tooFastWarnedAt >= TOO_FAST_WARNING_MS) {
+      this.tooFastWarnedAt = now;
+      this.warn(
+        'AUDIO_TOO_FAST',
+        `Uplink audio arrives faster than real time; frames more than ${UPLINK_BURST_MS} ms ahead are dropped.`,
+      );
+    }
+    return false;
   }
 
   /**
@@ -176,7 +269,7 @@ export class Connection {
           this.warn('BAD_MESSAGE', 'ping needs an integer "id" and, optionally, a non-negative integer "ack".');
           return;
         }
-        this.send({ type: 'pong', id: message.id });
+        this.offer({ type: 'pong', id: message.id });
         if (isSeq(message.ack)) session.ack(message.ack);
         return;
       case 'pong':
@@ -202,8 +295,17 @@ export class Connection {
       this.terminate();
       return;
     }
+    if (!this.congested()) {
+      this.congestedSince = null;
+    } else {
+      this.congestedSince ??= Date.now();
+      if (Date.now() - this.congestedSince >= SEND_QUEUE_CLOSE_MS) {
+        this.closeOverLimit(`send queue over ${SEND_QUEUE_LIMIT_BYTES} bytes for ${SEND_QUEUE_CLOSE_MS} ms`);
+        return;
+      }
+    }
     this.pingId += 1;
-    this.send({ type: 'ping', id: this.pingId });
+    this.offer({ type: 'ping', id: this.pingId });
   }
 
   /** @param {number} delayMs */
@@ -227,6 +329,7 @@ export class Connection {
 
   closed() {
     this.stopTimers();
+    clearTimeout(this.graceTimer);
     this.closing = true;
     this.deps.onClosed(this);
     this.session?.detach(this);

@@ -17,11 +17,13 @@ import { CLOSE, isSeq, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, VOICE_PATH } from '.
  * @property {import('../faults.js').Faults} faults
  * @property {import('../persona/engine.js').PersonaFactory} createPersona
  * @property {(call: import('../store/calls.js').CallRecord) => void} onCallEnded
+ * @property {(socket: import('node:stream').Duplex) => void} onAuthenticated a voice socket's
+ *   connection authenticated with a ticket or a resume token
  * @property {(line: string) => void} log
  */
 
 /** @param {GatewayDeps} deps */
-export function createGateway({ limits, calls, tickets, faults, createPersona, onCallEnded, log }) {
+export function createGateway({ limits, calls, tickets, faults, createPersona, onCallEnded, onAuthenticated, log }) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
   /** @type {Set<Connection>} */
   const connections = new Set();
@@ -62,6 +64,7 @@ export function createGateway({ limits, calls, tickets, faults, createPersona, o
       conn.close(expired ? CLOSE.TICKET_EXPIRED : CLOSE.INVALID_TICKET, expired ? 'ticket expired' : 'invalid ticket');
       return;
     }
+    // A call is kept until its last possible ticket has expired (store/calls.js).
     const call = /** @type {import('../store/calls.js').CallRecord} */ (calls.get(redeemed.callId));
     const session = new CallSession({
       call,
@@ -79,6 +82,7 @@ export function createGateway({ limits, calls, tickets, faults, createPersona, o
     });
     sessions.set(call.callId, session);
     byResumeToken.set(session.resumeToken, session);
+    onAuthenticated(conn.socket);
     session.start(conn);
     log(`call ${call.callId} live (${call.drillKey}, ${call.difficulty})`);
   }
@@ -101,6 +105,7 @@ export function createGateway({ limits, calls, tickets, faults, createPersona, o
       conn.close(CLOSE.RESUME_REFUSED, 'resume refused');
       return;
     }
+    onAuthenticated(conn.socket);
     session.resume(conn, message.lastSeq);
     log(`call ${session.call.callId} resumed`);
   }
@@ -126,7 +131,7 @@ export function createGateway({ limits, calls, tickets, faults, createPersona, o
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => connections.add(new Connection(ws, connectionDeps)));
+      wss.handleUpgrade(req, socket, head, (ws) => connections.add(new Connection(ws, socket, connectionDeps)));
     },
 
     /** Drops every voice socket without a close frame; returns how many. */

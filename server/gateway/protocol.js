@@ -21,6 +21,8 @@ export const VOICE_PATH = '/v1/voice';
 
 /** One downlink frame: 320 samples of PCM16. */
 export const FRAME_BYTES = FRAME_SAMPLES * 2;
+/** PCM16 bytes per millisecond of audio. */
+export const BYTES_PER_MS = (SAMPLE_RATE / 1000) * 2;
 /** Largest uplink audio frame (100 ms). */
 export const MAX_UPLINK_BYTES = MAX_PCM16_FRAME_BYTES;
 /** Largest text frame. */
@@ -35,6 +37,26 @@ export const LINK_TIMEOUT_MS = 5000;
 export const MAX_LEAD_MS = 100;
 /** Unacknowledged downlink frames kept for a resume (30 s). */
 export const RESEND_FRAMES = RESUME_WINDOW_MS / FRAME_MS;
+
+/**
+ * Bytes queued for a socket (its `bufferedAmount`) above which the gateway sends it nothing
+ * optional (pings, pongs, warnings) and pauses its audio.
+ */
+export const SEND_QUEUE_LIMIT_BYTES = 256 * 1024;
+/**
+ * A socket whose queue stays above the limit this long is closed with 4413: by then the client
+ * is seconds of audio behind and cannot follow the call anyway.
+ */
+export const SEND_QUEUE_CLOSE_MS = 3000;
+/** How far uplink audio may run ahead of real time before frames are dropped. */
+export const UPLINK_BURST_MS = 3000;
+/**
+ * Dropped uplink audio, less the real time that passed meanwhile, that closes the socket with
+ * 4413: audio sustained at about twice real time or faster.
+ */
+export const UPLINK_EXCESS_CLOSE_MS = 5000;
+/** A socket the gateway closed is cut off if the peer has not completed the close by then. */
+export const CLOSE_GRACE_MS = 5000;
 
 /** The `audio` object of `live` and `resumed`. */
 export const AUDIO_FORMAT = Object.freeze({ inputSampleRate: SAMPLE_RATE, outputSampleRate: SAMPLE_RATE, frameMs: FRAME_MS });

@@ -82,6 +82,9 @@ export function createRouter({ log }) {
     const requestId = randomId('req_');
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const method = req.method ?? 'GET';
+    // Query strings may carry anything a client put there: log lines name the path only.
+    const path = (req.url ?? '/').split('?')[0];
+    let outcome = '';
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const found = match(url.pathname);
@@ -104,19 +107,32 @@ export function createRouter({ log }) {
       }
       await handler({ req, res, requestId, url, params: decodeParams(params) });
     } catch (error) {
+      if (abortedByClient(req)) {
+        outcome = 'aborted by the client';
+        res.destroy();
+        return;
+      }
       if (!(error instanceof ApiError))
-        log(`internal error on ${method} ${req.url}: ${error instanceof Error ? error.stack : error}`);
+        log(`internal error on ${method} ${path}: ${error instanceof Error ? error.stack : error}`);
       if (res.headersSent) {
         res.destroy();
         return;
       }
       sendError(res, requestId, error instanceof ApiError ? error : new ApiError('INTERNAL_ERROR', 'Internal server error.'));
     } finally {
-      log(`${method} ${req.url?.split('?')[0]} ${res.statusCode} ${requestId}`);
+      log(`${method} ${path} ${outcome || res.statusCode} ${requestId}`);
     }
   }
 
   return { route, handle };
+}
+
+/**
+ * Whether the client went away before it finished sending its request: not a server error.
+ * @param {import('node:http').IncomingMessage} req
+ */
+function abortedByClient(req) {
+  return !req.complete && (req.destroyed || req.socket.destroyed);
 }
 
 /**

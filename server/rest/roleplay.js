@@ -7,6 +7,7 @@ import { DEFAULT_DIFFICULTY, DIFFICULTIES, DRILL_KEYS } from '../../src/contract
 import { isPlainObject, readJsonBody } from '../http/body.js';
 import { ApiError, sendJson } from '../http/envelope.js';
 import { choosePersona } from '../persona/personas.js';
+import { TICKET_TTL_MS } from '../store/tickets.js';
 import { bearer } from './auth.js';
 
 /**
@@ -59,6 +60,8 @@ export function redeemHandler({ tokens, tickets, calls, faults, connectionUrl })
 
     const { profile, persona } = choosePersona(drillKey, state, new Date());
     const call = calls.create({
+      // A replay may issue a fresh ticket until the token is forgotten.
+      startDeadlineMs: record.forgetAtMs + TICKET_TTL_MS,
       requestId,
       externalUserId: record.externalUserId,
       externalAgencyId: record.externalAgencyId,

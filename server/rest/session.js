@@ -9,12 +9,20 @@ import { requireApiKey } from './auth.js';
 const MAX_ID_LENGTH = 256;
 
 /**
- * @param {{ apiKey: string, tokens: ReturnType<typeof import('../store/tokens.js').createTokenStore> }} deps
+ * @typedef {object} MintDeps
+ * @property {string} apiKey
+ * @property {ReturnType<typeof import('../store/tokens.js').createTokenStore>} tokens
+ * @property {ReturnType<typeof import('./mint-limit.js').createMintLimit>} limit
+ */
+
+/**
+ * @param {MintDeps} deps
  * @returns {import('../http/router.js').Handler}
  */
-export function mintSessionHandler({ apiKey, tokens }) {
+export function mintSessionHandler({ apiKey, tokens, limit }) {
   return async ({ req, res }) => {
     requireApiKey(req, apiKey);
+    limit.take();
     const body = await readJsonBody(req);
     const externalUserId = externalId(body.externalUserId, 'externalUserId');
     if (externalUserId === null) throw new ApiError('INVALID_REQUEST', 'externalUserId is required.');

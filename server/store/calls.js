@@ -23,6 +23,7 @@ import { randomId } from '../ids.js';
  * @property {number} downlinkFrames binary frames sent, resends included
  * @property {number} lastSeqSent
  * @property {number} resumes
+ * @property {number} sendQueuePeak most bytes ever queued for the call's socket (its `bufferedAmount`)
  */
 
 /**
@@ -49,6 +50,8 @@ import { randomId } from '../ids.js';
  * @property {import('../persona/personas.js').PersonaProfile} profile
  * @property {CallState} state
  * @property {string} createdAt
+ * @property {number} startDeadlineMs when neither its token nor a ticket can start the call any
+ *   more: a call still `created` then is forgotten
  * @property {string | null} startedAt
  * @property {string | null} endedAt
  * @property {number | null} durationSec
@@ -59,12 +62,25 @@ import { randomId } from '../ids.js';
  */
 
 /**
- * @typedef {Pick<CallRecord, 'requestId' | 'externalUserId' | 'externalAgencyId' | 'drillKey' | 'difficulty' | 'persona' | 'profile'>} NewCall
+ * @typedef {Pick<CallRecord, 'requestId' | 'externalUserId' | 'externalAgencyId' | 'drillKey' | 'difficulty' | 'persona' | 'profile' | 'startDeadlineMs'>} NewCall
  */
 
-export function createCallStore() {
+/**
+ * @param {{ retentionSec: number }} options how long a call is kept after it ended
+ */
+export function createCallStore({ retentionSec }) {
   /** @type {Map<string, CallRecord>} */
   const calls = new Map();
+
+  /**
+   * Whether a call is past keeping: ended more than the retention ago, or never started.
+   * @param {CallRecord} call
+   * @param {number} now
+   */
+  const forgotten = (call, now) =>
+    call.endedAt === null
+      ? call.state === 'created' && now >= call.startDeadlineMs
+      : now >= Date.parse(call.endedAt) + retentionSec * 1000;
 
   return {
     /**
@@ -93,6 +109,7 @@ export function createCallStore() {
           downlinkFrames: 0,
           lastSeqSent: 0,
           resumes: 0,
+          sendQueuePeak: 0,
         },
       };
       calls.set(call.callId, call);
@@ -101,7 +118,8 @@ export function createCallStore() {
 
     /** @param {string} callId */
     get(callId) {
-      return calls.get(callId);
+      const call = calls.get(callId);
+      return call && !forgotten(call, Date.now()) ? call : undefined;
     },
 
     /** Every call, in the order they were created. */
@@ -111,7 +129,18 @@ export function createCallStore() {
 
     /** Scored calls, newest first (by start, then id). */
     scored() {
-      return [...calls.values()].filter((call) => call.state === 'scored').sort((a, b) => compareNewestFirst(a, b));
+      const now = Date.now();
+      return [...calls.values()]
+        .filter((call) => call.state === 'scored' && !forgotten(call, now))
+        .sort((a, b) => compareNewestFirst(a, b));
+    },
+
+    /**
+     * Forgets the calls past keeping.
+     * @param {number} now
+     */
+    sweep(now) {
+      for (const [callId, call] of calls) if (forgotten(call, now)) calls.delete(callId);
     },
   };
 }

@@ -5,15 +5,25 @@
  */
 import { randomSecret } from '../ids.js';
 
-const TICKET_TTL_MS = 60_000;
+export const TICKET_TTL_MS = 60_000;
 
-/** @typedef {{ ticket: string, callId: string, expiresAtMs: number, used: boolean }} TicketRecord */
+/**
+ * A ticket is forgotten as soon as it is used, or one lifetime after it expired: until then
+ * it is refused as expired rather than unknown.
+ * @typedef {{ ticket: string, callId: string, expiresAtMs: number }} TicketRecord
+ */
 
 export function createTicketStore() {
   /** @type {Map<string, TicketRecord>} */
   const byTicket = new Map();
   /** @type {Map<string, TicketRecord>} the newest ticket of each call */
   const byCall = new Map();
+
+  /** @param {TicketRecord} record */
+  function forget(record) {
+    byTicket.delete(record.ticket);
+    if (byCall.get(record.callId) === record) byCall.delete(record.callId);
+  }
 
   return {
     /**
@@ -23,7 +33,7 @@ export function createTicketStore() {
     issue(callId) {
       const previous = byCall.get(callId);
       if (previous) byTicket.delete(previous.ticket);
-      const record = { ticket: randomSecret('ctk_'), callId, expiresAtMs: Date.now() + TICKET_TTL_MS, used: false };
+      const record = { ticket: randomSecret('ctk_'), callId, expiresAtMs: Date.now() + TICKET_TTL_MS };
       byTicket.set(record.ticket, record);
       byCall.set(callId, record);
       return record.ticket;
@@ -35,7 +45,7 @@ export function createTicketStore() {
      */
     usable(callId) {
       const record = byCall.get(callId);
-      return record && !record.used && Date.now() < record.expiresAtMs ? record.ticket : null;
+      return record && Date.now() < record.expiresAtMs ? record.ticket : null;
     },
 
     /**
@@ -45,10 +55,18 @@ export function createTicketStore() {
      */
     redeem(ticket) {
       const record = byTicket.get(ticket);
-      if (!record || record.used) return { ok: false, reason: 'invalid' };
+      if (!record || Date.now() >= record.expiresAtMs + TICKET_TTL_MS) return { ok: false, reason: 'invalid' };
       if (Date.now() >= record.expiresAtMs) return { ok: false, reason: 'expired' };
-      record.used = true;
+      forget(record);
       return { ok: true, callId: record.callId };
+    },
+
+    /**
+     * Forgets the tickets expired for a lifetime.
+     * @param {number} now
+     */
+    sweep(now) {
+      for (const record of byTicket.values()) if (now >= record.expiresAtMs + TICKET_TTL_MS) forget(record);
     },
   };
 }

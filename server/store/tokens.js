@@ -26,6 +26,8 @@ import { randomSecret } from '../ids.js';
  * @property {string} externalUserId
  * @property {string | null} externalAgencyId
  * @property {number} expiresAtMs
+ * @property {number} forgetAtMs one lifetime after the expiry: until then a late redemption is
+ *   told TOKEN_EXPIRED (or replayed), afterwards the token is unknown
  * @property {Redemption | null} redemption set once, by the redemption that spends the token
  */
 
@@ -43,7 +45,7 @@ export function createTokenStore({ ttlSec }) {
     mint(owner) {
       const token = randomSecret('ast_');
       const expiresAtMs = Date.now() + ttlSec * 1000;
-      tokens.set(token, { ...owner, expiresAtMs, redemption: null });
+      tokens.set(token, { ...owner, expiresAtMs, forgetAtMs: expiresAtMs + ttlSec * 1000, redemption: null });
       return { token, expiresAt: new Date(expiresAtMs).toISOString() };
     },
 
@@ -51,7 +53,16 @@ export function createTokenStore({ ttlSec }) {
      * @param {string} token
      */
     find(token) {
-      return tokens.get(token);
+      const record = tokens.get(token);
+      return record && Date.now() < record.forgetAtMs ? record : undefined;
+    },
+
+    /**
+     * Forgets the tokens whose time is up.
+     * @param {number} now
+     */
+    sweep(now) {
+      for (const [token, record] of tokens) if (now >= record.forgetAtMs) tokens.delete(token);
     },
 
     /**

@@ -48,6 +48,7 @@ export const CLOSE = /* @__PURE__ */ Object.freeze({
   TENANT_INACTIVE: 4403,
   AUTH_TIMEOUT: 4408,
   REPLACED: 4409,
+  LIMIT_EXCEEDED: 4413,
   TENANT_QUOTA_EXCEEDED: 4429,
   UNAVAILABLE: 4503,
 });
@@ -86,6 +87,12 @@ export const CLOSE_MEANINGS = /* @__PURE__ */ Object.freeze({
   4403: { error: 'TENANT_INACTIVE', drop: false, message: 'The Athos account is inactive.' },
   4408: { error: 'INTERNAL_ERROR', drop: false, message: 'The voice gateway received no authentication in time.' },
   4409: { error: 'INTERNAL_ERROR', drop: false, message: 'A newer connection of the same call replaced this one.' },
+  4413: {
+    error: 'INTERNAL_ERROR',
+    drop: false,
+    message:
+      'The voice gateway closed a connection that exceeded its limits (unread data piling up, or audio sent faster than real time).',
+  },
   4429: { error: 'TENANT_QUOTA_EXCEEDED', drop: false, message: 'The Athos account is over its quota.' },
   4503: { error: 'SERVICE_UNAVAILABLE', drop: true, message: 'The voice gateway is unavailable.' },
 });

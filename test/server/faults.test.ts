@@ -1,14 +1,25 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { API, type AthosServer, joinCall, mintToken, redeem, request, startServer, VoiceClient, waitUntil } from './helpers';
+import {
+  API,
+  type AthosServer,
+  faultRequest,
+  joinCall,
+  mintToken,
+  redeem,
+  request,
+  startServer,
+  VoiceClient,
+  waitUntil,
+} from './helpers';
 
 let server: AthosServer;
 beforeAll(async () => {
   server = await startServer();
 });
-afterEach(() => request(server, 'POST', '/__faults/reset'));
+afterEach(() => faultRequest(server, 'POST', '/reset'));
 afterAll(() => server.close());
 
-const fault = (path: string, body?: unknown) => request(server, 'POST', `/__faults/${path}`, { body });
+const fault = (path: string, body?: unknown) => faultRequest(server, 'POST', `/${path}`, body);
 const voiceUrl = () => `ws://127.0.0.1:${server.port}/v1/voice`;
 
 it('the fault controls do not exist unless enabled', async () => {
@@ -28,9 +39,33 @@ it('the fault controls do not exist unless enabled', async () => {
   }
 });
 
-it('GET /__faults shows the state, with CORS for the QA panel', async () => {
-  const initial = await request(server, 'GET', '/__faults', { headers: { Origin: 'http://localhost:5173' } });
-  expect(initial.headers.get('access-control-allow-origin')).toBe('*');
+it('obeys only requests that carry the fault secret, and no browser on another origin', async () => {
+  const { client, session } = await joinCall(server);
+  const origin = { Origin: 'http://evil.localhost:8080' };
+  // What a page on another origin can send without a preflight: a bodiless or text/plain POST.
+  for (const [path, options] of [
+    ['/__faults/end-call', { headers: origin }],
+    ['/__faults/drop', { headers: { ...origin, 'Content-Type': 'text/plain' }, rawBody: '{}' }],
+    ['/__faults/end-call', { body: { callId: session.callId }, headers: { 'X-Athos-Fault-Secret': 'afs_guess' } }],
+  ] as const) {
+    const refused = await request(server, 'POST', path, options);
+    expect(refused.status).toBe(401);
+    expect(refused.json.error.code).toBe('INVALID_API_KEY');
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+  }
+  const preflight = await request(server, 'OPTIONS', '/__faults/end-call', {
+    headers: { ...origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-athos-fault-secret' },
+  });
+  expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+  expect((await request(server, 'GET', '/__faults')).status).toBe(401);
+  expect((await request(server, 'GET', `/__faults/calls/${session.callId}`)).status).toBe(401);
+  expect((await faultRequest(server, 'GET', `/calls/${session.callId}`)).json.state).toBe('live');
+  expect(client.closeInfo).toBeNull();
+  client.ws.close();
+});
+
+it('GET /__faults shows the state', async () => {
+  const initial = await faultRequest(server, 'GET', '');
   expect(initial.json).toEqual({
     enabled: true,
     stalledUntil: null,
@@ -40,10 +75,10 @@ it('GET /__faults shows the state, with CORS for the QA panel', async () => {
   });
   await fault('tenant', { state: 'inactive' });
   await fault('stall', { seconds: 0.2 });
-  const changed = await request(server, 'GET', '/__faults');
+  const changed = await faultRequest(server, 'GET', '');
   expect(changed.json).toMatchObject({ tenant: 'inactive', stalledUntil: expect.any(String) });
   await fault('reset');
-  expect((await request(server, 'GET', '/__faults')).json).toEqual(initial.json);
+  expect((await faultRequest(server, 'GET', '')).json).toEqual(initial.json);
 });
 
 it('rejects malformed fault requests', async () => {
@@ -223,9 +258,9 @@ describe('voice faults', () => {
     const samples = Buffer.alloc(640);
     samples.writeInt16LE(-32768, 0);
     client.sendAudio(samples);
-    await waitUntil(async () => (await request(server, 'GET', `/__faults/calls/${session.callId}`)).json.uplinkFrames === 1);
+    await waitUntil(async () => (await faultRequest(server, 'GET', `/calls/${session.callId}`)).json.uplinkFrames === 1);
     await waitUntil(() => client.frames.length >= 3, 3000, 'downlink');
-    const stats = (await request(server, 'GET', `/__faults/calls/${session.callId}`)).json;
+    const stats = (await faultRequest(server, 'GET', `/calls/${session.callId}`)).json;
     expect(stats).toMatchObject({
       callId: session.callId,
       state: 'live',
@@ -240,7 +275,7 @@ describe('voice faults', () => {
     });
     expect(stats.downlinkFrames).toBeGreaterThanOrEqual(3);
     expect(stats.lastSeqSent).toBeGreaterThanOrEqual(3);
-    expect((await request(server, 'GET', '/__faults/calls/athos_call_nope')).status).toBe(404);
+    expect((await faultRequest(server, 'GET', '/calls/athos_call_nope')).status).toBe(404);
     client.ws.close();
   });
 

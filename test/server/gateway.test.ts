@@ -3,6 +3,7 @@ import type { Turn } from '../../server/store/calls.js';
 import {
   API,
   type AthosServer,
+  faultRequest,
   joinCall,
   mintToken,
   redeem,
@@ -21,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const voiceUrl = () => `ws://127.0.0.1:${server.port}/v1/voice`;
-const stats = async (target: AthosServer, callId: string) => (await request(target, 'GET', `/__faults/calls/${callId}`)).json;
+const stats = async (target: AthosServer, callId: string) => (await faultRequest(target, 'GET', `/calls/${callId}`)).json;
 
 /** Resolves once no downlink frame has arrived for `quietMs`. */
 function downlinkQuiet(client: VoiceClient, quietMs = 200) {

@@ -45,6 +45,14 @@ export async function request(
   return { status: response.status, headers: response.headers, text, json };
 }
 
+/** A request to the fault controls (`/__faults` + `path`), with the server's fault secret. */
+export function faultRequest(server: AthosServer, method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResponse> {
+  return request(server, method, `/__faults${path}`, {
+    body,
+    headers: { 'X-Athos-Fault-Secret': server.faultSecret ?? '' },
+  });
+}
+
 export async function mintToken(server: AthosServer, externalUserId = 'rep-1', externalAgencyId?: string): Promise<string> {
   const response = await request(server, 'POST', `${API}/session`, {
     auth: server.apiKey,
