@@ -25,6 +25,7 @@ const BENCHES = {
   'main-thread': 'browser',
   leaks: 'browser',
   gateway: 'node',
+  soak: 'node',
 };
 
 const ROOT = new URL('..', import.meta.url).pathname;

@@ -1,11 +1,13 @@
 /**
- * Child process of server-process.mjs: the local Athos server on 127.0.0.1, answering `stats`
- * (CPU time and event-loop delay since the last `stats`) and `close` over IPC.
+ * Child process of server-process.mjs: the local Athos server on 127.0.0.1, with the config
+ * overrides given as JSON in its first argument, answering `stats` (CPU time and event-loop
+ * delay since the last `stats`), `memory` (after a full garbage collection) and `close` over IPC.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startAthosServer } from '../../server/index.js';
 
-const server = await startAthosServer({ host: '127.0.0.1', port: 0, apiKey: 'ath_test_bench' });
+const overrides = JSON.parse(process.argv[2] ?? '{}');
+const server = await startAthosServer({ host: '127.0.0.1', port: 0, apiKey: 'ath_test_bench', ...overrides });
 const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
 let cpuSince = process.cpuUsage();
@@ -21,6 +23,17 @@ process.on('message', async (message) => {
       rssBytes: process.memoryUsage().rss,
     });
     loop.reset();
+  } else if (message === 'memory') {
+    // Run by server-process.mjs with --expose-gc.
+    globalThis.gc?.();
+    const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+    process.send?.({
+      rssBytes: rss,
+      heapTotalBytes: heapTotal,
+      heapUsedBytes: heapUsed,
+      externalBytes: external,
+      arrayBuffersBytes: arrayBuffers,
+    });
   } else if (message === 'close') {
     await server.close();
     process.exit(0);

@@ -9,19 +9,27 @@ const CHILD = new URL('./server-child.mjs', import.meta.url);
 /**
  * @typedef {{ cpuMs: number, loopDelayP99Ms: number, loopDelayMaxMs: number, rssBytes: number }} ServerStats
  *   cpu time since the previous `stats()`, event-loop delay over the same span
- * @typedef {{ url: string, apiKey: string, stats(): Promise<ServerStats>, close(): Promise<void> }} ServerProcess
+ * @typedef {{ rssBytes: number, heapTotalBytes: number, heapUsedBytes: number, externalBytes: number, arrayBuffersBytes: number }} ServerMemory
+ *   `process.memoryUsage()` right after a full garbage collection
+ * @typedef {{ url: string, apiKey: string, stats(): Promise<ServerStats>, memory(): Promise<ServerMemory>, close(): Promise<void> }} ServerProcess
  */
 
-/** @returns {Promise<ServerProcess>} */
-export async function startServerProcess() {
-  const child = fork(CHILD, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/**
+ * @param {Record<string, unknown>} [overrides] server config (see server/README.md), passed as JSON
+ * @returns {Promise<ServerProcess>}
+ */
+export async function startServerProcess(overrides = {}) {
+  const child = fork(CHILD, [JSON.stringify(overrides)], {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   /** @type {{ resolve: (message: unknown) => void, reject: (error: Error) => void }[]} */
   const pending = [];
   child.on('message', (message) => pending.shift()?.resolve(message));
   child.on('exit', () => {
     for (const { reject } of pending.splice(0)) reject(new Error('the server process exited'));
   });
-  /** @type {(request: 'stats' | null) => Promise<unknown>} */
+  /** @type {(request: 'stats' | 'memory' | null) => Promise<unknown>} */
   const ask = (request) =>
     new Promise((resolve, reject) => {
       pending.push({ resolve, reject });
@@ -32,6 +40,7 @@ export async function startServerProcess() {
     url,
     apiKey,
     stats: () => /** @type {Promise<ServerStats>} */ (ask('stats')),
+    memory: () => /** @type {Promise<ServerMemory>} */ (ask('memory')),
     close: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.send('close');
