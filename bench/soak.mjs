@@ -22,8 +22,8 @@ const CALLS = 5000;
 const TOKENS = 100_000;
 /** Calls, or mints, in flight at once. */
 const CONCURRENCY = 50;
-const TOKEN_TTL_SEC = 2;
-const CALL_RETENTION_SEC = 2;
+const TOKEN_TTL_SEC = 5;
+const CALL_RETENTION_SEC = 5;
 /** The server's sweep period (server/index.js), plus a second of slack. */
 const SWEEP_WAIT_MS = 6000;
 /** Every call must go live, hear the persona and end within this long. */
