@@ -9,6 +9,7 @@ import {
   FRAME_MS,
   FRAME_SAMPLES,
   MAX_PCM16_FRAME_BYTES,
+  MAX_TEXT_FRAME_BYTES,
   PROTOCOL_VERSION,
   RESUME_WINDOW_MS,
   SAMPLE_RATE,
@@ -25,8 +26,6 @@ export const FRAME_BYTES = FRAME_SAMPLES * 2;
 export const BYTES_PER_MS = (SAMPLE_RATE / 1000) * 2;
 /** Largest uplink audio frame (100 ms). */
 export const MAX_UPLINK_BYTES = MAX_PCM16_FRAME_BYTES;
-/** Largest text frame. */
-export const MAX_TEXT_BYTES = 16 * 1024;
 /** Frames above this are refused by the WebSocket layer itself (close 1009). */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 
@@ -71,7 +70,7 @@ export const AUDIO_FORMAT = Object.freeze({ inputSampleRate: SAMPLE_RATE, output
  * @returns {ControlMessage | null} null when malformed
  */
 export function parseControlMessage(data) {
-  if (data.length > MAX_TEXT_BYTES) return null;
+  if (data.length > MAX_TEXT_FRAME_BYTES) return null;
   let value;
   try {
     value = JSON.parse(data.toString('utf8'));

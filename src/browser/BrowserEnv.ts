@@ -15,6 +15,8 @@ export interface BrowserEnv {
   readonly RTCPeerConnection: typeof RTCPeerConnection | undefined;
   readonly URL: typeof URL;
   readonly Blob: typeof Blob;
+  /** Reports an error as uncaught (console, `window.onerror`, error trackers) without throwing it. */
+  readonly reportError: (error: unknown) => void;
 }
 
 /** The real browser, read from the global scope at call time. */
@@ -31,5 +33,11 @@ export function browserEnv(): BrowserEnv {
     RTCPeerConnection: scope.RTCPeerConnection,
     URL: scope.URL,
     Blob: scope.Blob,
+    reportError:
+      scope.reportError?.bind(scope) ??
+      ((error: unknown) =>
+        setTimeout(() => {
+          throw error;
+        })),
   };
 }

@@ -24,6 +24,8 @@ export const DOWNLINK_HEADER_BYTES = 4;
 export const CODECS = /* @__PURE__ */ Object.freeze(['opus', 'pcm16']);
 /** @typedef {(typeof CODECS)[number]} Codec */
 
+/** The largest text frame (one control message) either side accepts, in bytes. */
+export const MAX_TEXT_FRAME_BYTES = 16 * 1024;
 /** The largest `pcm16` frame either side accepts: 100 ms. */
 export const MAX_PCM16_FRAME_BYTES = 3200;
 /** The largest `opus` frame: one Opus packet (RFC 6716). */
@@ -87,12 +89,7 @@ export const CLOSE_MEANINGS = /* @__PURE__ */ Object.freeze({
   4403: { error: 'TENANT_INACTIVE', drop: false, message: 'The Athos account is inactive.' },
   4408: { error: 'INTERNAL_ERROR', drop: false, message: 'The voice gateway received no authentication in time.' },
   4409: { error: 'INTERNAL_ERROR', drop: false, message: 'A newer connection of the same call replaced this one.' },
-  4413: {
-    error: 'INTERNAL_ERROR',
-    drop: false,
-    message:
-      'The voice gateway closed a connection that exceeded its limits (unread data piling up, or audio sent faster than real time).',
-  },
+  4413: { error: 'INTERNAL_ERROR', drop: false, message: 'The connection exceeded a limit of the voice gateway.' },
   4429: { error: 'TENANT_QUOTA_EXCEEDED', drop: false, message: 'The Athos account is over its quota.' },
   4503: { error: 'SERVICE_UNAVAILABLE', drop: true, message: 'The voice gateway is unavailable.' },
 });

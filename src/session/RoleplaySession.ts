@@ -15,6 +15,12 @@ import { SessionEvents } from './SessionEvents.ts';
 import type { SessionParts } from './SessionParts.ts';
 
 /**
+ * How many seconds the gateway's `durationSec` may exceed the session's own count: the gateway
+ * starts counting when it sends `live`, a moment before the session hears it.
+ */
+const DURATION_SLACK_SEC = 2;
+
+/**
  * One voice call between the rep and an Athos persona. Create it with
  * `AthosRoleplay.create()`, register handlers, then call {@link RoleplaySession.connect}.
  *
@@ -59,10 +65,9 @@ export class RoleplaySession {
   constructor(options: AthosRoleplayCreateOptions, parts: SessionParts = defaultParts()) {
     this.#rawOptions = options;
     this.#parts = parts;
-    const token = typeof options?.token === 'string' ? options.token : '';
-    this.#secrets.push(token);
-    this.#logger = createLogger(options?.debug === true, () => this.#secrets);
-    this.#events = new SessionEvents(this.#logger);
+    this.#logger = createLogger(options?.debug === true, this.#secrets);
+    this.#logger.addSecret(typeof options?.token === 'string' ? options.token : '');
+    this.#events = new SessionEvents(this.#logger, (error) => this.#parts.env().reportError(error));
   }
 
   /** The lifecycle state: `idle → connecting → connected ⇄ reconnecting → ended`. */
@@ -206,7 +211,7 @@ export class RoleplaySession {
       { fetch: context.env.fetch, signal, idempotencyKey: randomId(), logger: this.#logger },
     );
     this.#callId = redemption.callId;
-    this.#secrets.push(redemption.connectionTicket);
+    this.#logger.addSecret(redemption.connectionTicket);
     checkpoint();
     await outputStarted;
     checkpoint();
@@ -270,7 +275,9 @@ export class RoleplaySession {
     if (error) this.#events.emit('error', error);
     if (this.#callId !== undefined) {
       const elapsed = this.#liveAt === undefined ? 0 : Math.floor((Date.now() - this.#liveAt) / 1000);
-      this.#events.emit('ended', { callId: this.#callId, durationSec: durationSec ?? elapsed });
+      // The gateway's count wins, unless it says the call lasted longer than it can have.
+      const trusted = durationSec !== undefined && durationSec <= elapsed + DURATION_SLACK_SEC;
+      this.#events.emit('ended', { callId: this.#callId, durationSec: trusted ? durationSec : elapsed });
     }
   }
 

@@ -5,16 +5,23 @@ import type { AthosEventMap, AthosEventName } from './events.ts';
 type Handler<K extends AthosEventName> = (payload: AthosEventMap[K]) => unknown;
 
 /**
- * The session's event hub. A handler that throws (or returns a rejected promise) is logged
- * under `debug` and does not stop the other handlers or the session.
+ * The session's event hub. A handler that throws (or returns a rejected promise) does not
+ * stop the other handlers or the session; its error is reported as an uncaught one, where the
+ * page's developers and their error tracker see it.
  */
 export class SessionEvents {
   readonly #emitter: Emitter<AthosEventMap> = mitt<AthosEventMap>();
   readonly #wrapped = new Map<AthosEventName, Map<Handler<never>, (payload: never) => void>>();
   readonly #logger: Logger;
+  readonly #reportError: (error: unknown) => void;
 
-  constructor(logger: Logger) {
+  /**
+   * @param reportError - reports a handler's error without throwing it at the SDK (the
+   *   browser's `reportError`).
+   */
+  constructor(logger: Logger, reportError: (error: unknown) => void) {
     this.#logger = logger;
+    this.#reportError = reportError;
   }
 
   /** Adds `handler` for `event` (once: adding the same handler again does nothing). */
@@ -54,13 +61,15 @@ export class SessionEvents {
   }
 
   #invoke<K extends AthosEventName>(event: K, handler: Handler<K>, payload: AthosEventMap[K]): void {
+    const report = (error: unknown) => {
+      this.#logger.debug(`a '${event}' handler failed; reported as uncaught`);
+      this.#reportError(error);
+    };
     try {
       const result = handler(payload);
-      if (result instanceof Promise) {
-        result.catch((error: unknown) => this.#logger.warn(`a '${event}' handler rejected`, error));
-      }
+      if (result instanceof Promise) result.catch(report);
     } catch (error) {
-      this.#logger.warn(`a '${event}' handler threw`, error);
+      report(error);
     }
   }
 }

@@ -4,6 +4,7 @@ import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import { toAthosError } from '../errors/toAthosError.ts';
 import type { Redemption } from '../redeem/Redemption.ts';
 import { withDeadline } from '../utils/abortable.ts';
+import { quoted } from '../utils/logger.ts';
 import { isSecureOrLocal } from '../utils/url.ts';
 import { errorForClose, isDropClose } from './closeCodes.ts';
 import { GatewaySocket } from './GatewaySocket.ts';
@@ -77,6 +78,7 @@ export class WebSocketVoiceTransport implements VoiceTransport {
         onTimeout: unavailable('The voice gateway did not start the call within 10 seconds.'),
       });
       this.#resumeToken = live.resumeToken;
+      this.#context.logger.addSecret(live.resumeToken);
       this.#goLive(socket, live.heartbeatMs);
       this.#listenToBrowser();
     } catch (error) {
@@ -153,6 +155,9 @@ export class WebSocketVoiceTransport implements VoiceTransport {
       case 'ping':
         socket.send({ type: 'pong', id: message.id });
         break;
+      case 'pong':
+        // The answer to our ping: that it arrived is all the heartbeat needs (lastHeardAt).
+        break;
       case 'clear':
         if (this.#state === 'live') this.#events.onClear();
         break;
@@ -160,7 +165,7 @@ export class WebSocketVoiceTransport implements VoiceTransport {
         this.#end({ reason: message.reason, durationSec: message.durationSec });
         break;
       case 'warning':
-        this.#context.logger.debug(`the voice gateway warned ${message.code}`);
+        this.#context.logger.debug(`the voice gateway warned ${quoted(message.code)}`);
         break;
       default:
         this.#context.logger.debug(`ignored a '${message.type}' message during the call`);

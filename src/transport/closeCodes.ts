@@ -1,5 +1,6 @@
 import { CLOSE_MEANINGS } from '../contract/voice.js';
 import { type AthosErrorPhase, AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
+import { quoted } from '../utils/logger.ts';
 
 /**
  * Whether a live socket closed with `code` is a drop that the SDK resumes from (going away, no
@@ -10,15 +11,16 @@ export function isDropClose(code: number): boolean {
 }
 
 /**
- * The error for a socket the gateway closed with `code` and `reason` (both kept on the error).
- * A code the protocol does not define is `INTERNAL_ERROR`.
+ * The error for a socket the gateway closed with `code` and `reason` (both kept on the error;
+ * the message quotes the reason, escaped). A code the protocol does not define is
+ * `INTERNAL_ERROR`.
  */
 export function errorForClose(code: number, reason: string, phase: AthosErrorPhase): AthosRoleplayError {
   const meaning = CLOSE_MEANINGS[code] ?? {
     error: 'INTERNAL_ERROR',
     message: 'The voice gateway closed the connection unexpectedly.',
   };
-  return new AthosRoleplayError(meaning.error, `${meaning.message} (close ${code}${reason ? `: ${reason}` : ''})`, {
+  return new AthosRoleplayError(meaning.error, `${meaning.message} (close ${code}${reason ? `: ${quoted(reason)}` : ''})`, {
     phase,
     closeCode: code,
     closeReason: reason || undefined,

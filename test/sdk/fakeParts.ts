@@ -54,8 +54,9 @@ export function fakeParts() {
     calls.push('redeem');
     return REDEMPTION;
   });
+  const env = { fetch: vi.fn(), reportError: vi.fn() };
   const parts: SessionParts = {
-    env: () => ({ fetch: vi.fn() }) as unknown as BrowserEnv,
+    env: () => env as unknown as BrowserEnv,
     redeem,
     createMicrophone: (events) => {
       handles.microphone = events;
@@ -71,5 +72,5 @@ export function fakeParts() {
     },
     listMicrophones: vi.fn(async () => [{ deviceId: 'default', label: 'Default' }]),
   };
-  return { parts, calls, handles, microphone, output, transport, redeem };
+  return { parts, calls, handles, microphone, output, transport, redeem, env };
 }

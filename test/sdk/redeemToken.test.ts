@@ -45,7 +45,7 @@ function scriptedFetch(script: Array<Response | Error>) {
 function redeem(fetch: typeof globalThis.fetch, signal = new AbortController().signal) {
   return redeemToken(
     { apiBase: 'http://127.0.0.1:8787', token: TOKEN, drillKey: 'ma-full-sale', difficulty: 'Elite', filters: { state: 'CA' } },
-    { fetch, signal, idempotencyKey: 'idem-1', logger: createLogger(false, () => []) },
+    { fetch, signal, idempotencyKey: 'idem-1', logger: createLogger(false, []) },
   );
 }
 

@@ -1,3 +1,5 @@
+import { SAMPLE_RATE } from '../../contract/voice.js';
+
 /** Persona audio arrives at the protocol's 16 kHz in frames of 20 ms. */
 const FRAME_SAMPLES = 320;
 /** Audio buffered before playback (re)starts, at first: one frame (20 ms). */
@@ -11,6 +13,12 @@ const MAX_TARGET = 3 * FRAME_SAMPLES;
 const LATE_WINDOW = 8_000;
 /** Fades and ramps at starts and stops last 5 ms, so a join never clicks. */
 const FADE_SAMPLES = 80;
+/**
+ * At most 3 s of audio waits to be played. The gateway sends at most 100 ms ahead of real
+ * time, and the link counts as dead after 2.5 s without data, so only a gateway that floods
+ * gets here: frames beyond are dropped.
+ */
+export const MAX_DEPTH = 3 * SAMPLE_RATE;
 
 /**
  * The playback queue of persona audio: it starts playing once a target depth is buffered,
@@ -49,8 +57,9 @@ export class JitterBuffer {
     return this.#target;
   }
 
-  /** Queues one frame of 16-bit PCM. */
+  /** Queues one frame of 16-bit PCM, unless {@link MAX_DEPTH} samples are already queued. */
   push(frame: Int16Array): void {
+    if (this.#depth + frame.length > MAX_DEPTH) return;
     if (this.#starvedAt !== undefined && this.#clock - this.#starvedAt < LATE_WINDOW) {
       this.#target = Math.min(MAX_TARGET, this.#target + FRAME_SAMPLES);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JitterBuffer } from '../../../src/media/dsp/JitterBuffer.ts';
+import { JitterBuffer, MAX_DEPTH } from '../../../src/media/dsp/JitterBuffer.ts';
 import { pcmFrames, sine } from './signals.ts';
 
 /** Ten 20 ms frames of a loud 400 Hz tone. */
@@ -101,5 +101,20 @@ describe('JitterBuffer', () => {
     expect(played.slice(80, -80).map((sample) => sample.toFixed(4))).toEqual(
       expected.slice(80, -80).map((sample) => sample.toFixed(4)),
     );
+  });
+});
+
+describe('JitterBuffer against a flooding gateway', () => {
+  it('queues at most 3 s of audio and drops frames beyond, then plays on', () => {
+    const buffer = new JitterBuffer();
+    // Ten minutes of 20 ms frames at once.
+    const frame = new Int16Array(320).fill(1000);
+    for (let i = 0; i < 30_000; i += 1) buffer.push(frame);
+    expect(buffer.depth).toBe(MAX_DEPTH);
+    expect(MAX_DEPTH).toBe(3 * 16_000);
+    play(buffer, 16_000);
+    expect(buffer.depth).toBe(MAX_DEPTH - 16_000);
+    buffer.push(frame);
+    expect(buffer.depth).toBe(MAX_DEPTH - 16_000 + 320);
   });
 });

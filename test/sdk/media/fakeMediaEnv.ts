@@ -197,7 +197,7 @@ export function fakeMediaEnv() {
     URL,
     Blob,
   } as unknown as BrowserEnv;
-  const logger = { debug: vi.fn(), warn: vi.fn() };
+  const logger = { debug: vi.fn(), warn: vi.fn(), addSecret: vi.fn() };
   const context: PartContext = { env, logger, workletUrl: undefined };
   return { env, context, logger, mediaDevices, URL, created, FakeAudioContext };
 }

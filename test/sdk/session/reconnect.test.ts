@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ATHOS_EVENT_NAMES, type AthosEventName, AthosRoleplayError, RoleplaySession } from '../../../src/index.ts';
+import {
+  ATHOS_EVENT_NAMES,
+  type AthosEventName,
+  type AthosRoleplayCreateOptions,
+  AthosRoleplayError,
+  RoleplaySession,
+} from '../../../src/index.ts';
 import { DEFAULT_RECONNECT_POLICY } from '../../../src/transport/ReconnectPolicy.ts';
 import { WebSocketVoiceTransport } from '../../../src/transport/WebSocketVoiceTransport.ts';
 import { fakeParts } from '../fakeParts.ts';
@@ -146,12 +152,28 @@ describe('userSpeaking across a reconnect', () => {
 describe('ending', () => {
   it('fires ended exactly once, whatever follows', async () => {
     const call = await connectedSession();
+    vi.setSystemTime(Date.now() + 7_200_000);
     call.transportEvents.onEnd({ reason: 'max_duration', durationSec: 7200 });
     call.transportEvents.onEnd({ reason: 'max_duration', durationSec: 7200 });
     call.transportEvents.onFatal(new Error('late') as never);
     await call.session.disconnect();
     expect(call.events).toEqual([{ name: 'ended', payload: { callId: 'athos_call_fake', durationSec: 7200 } }]);
     expect(call.transport.leave).not.toHaveBeenCalled();
+  });
+
+  it("takes the gateway's duration only when the call can have lasted that long", async () => {
+    for (const [lastedSec, reportedSec, shownSec] of [
+      [10, 11, 11],
+      [10, 12, 12],
+      [10, 13, 10],
+      [10, Number.MAX_SAFE_INTEGER, 10],
+      [10, undefined, 10],
+    ] as const) {
+      const call = await connectedSession();
+      vi.setSystemTime(Date.now() + lastedSec * 1000);
+      call.transportEvents.onEnd({ reason: 'ended_by_athos', durationSec: reportedSec });
+      expect(call.events).toEqual([{ name: 'ended', payload: { callId: 'athos_call_fake', durationSec: shownSec } }]);
+    }
   });
 
   it('disconnect() from inside an ended handler is harmless', async () => {
@@ -216,7 +238,7 @@ describe('connect()', () => {
 });
 
 describe('a session on the WebSocket transport', () => {
-  async function wiredSession() {
+  async function wiredSession(options: AthosRoleplayCreateOptions = OPTIONS) {
     const fake = fakeParts();
     const browser = fakeBrowser();
     fake.parts.env = () => browser.env;
@@ -224,7 +246,7 @@ describe('a session on the WebSocket transport', () => {
       fake.handles.transport = events;
       return new WebSocketVoiceTransport(redemption, events, context, DEFAULT_RECONNECT_POLICY);
     };
-    const session = new RoleplaySession(OPTIONS, fake.parts);
+    const session = new RoleplaySession(options, fake.parts);
     const recorded = record(session);
     const connected = session.connect();
     for (let i = 0; i < 5 && browser.sockets.length === 0; i++) await flush();
@@ -234,6 +256,18 @@ describe('a session on the WebSocket transport', () => {
     await connected;
     return { ...fake, ...browser, ...recorded, session };
   }
+
+  it('with debug on, no line prints the resume token, whatever the gateway sends', async () => {
+    const debug = vi.spyOn(console, 'debug').mockImplementation(() => undefined);
+    const call = await wiredSession({ ...OPTIONS, debug: true });
+    call.last().receive({ type: LIVE.resumeToken });
+    call.last().receive({ type: 'warning', code: `code ${LIVE.resumeToken}` });
+    const printed = JSON.stringify(debug.mock.calls);
+    expect(printed).toContain('[redacted]');
+    expect(printed).not.toContain(LIVE.resumeToken);
+    debug.mockRestore();
+    void call.session.disconnect();
+  });
 
   it('a drop that does not recover ends with NETWORK_LOST at 30 s, and every attempt stops', async () => {
     const call = await wiredSession();
@@ -271,6 +305,7 @@ describe('a session on the WebSocket transport', () => {
 
   it('a call ended by the server fires ended with its call id and duration', async () => {
     const call = await wiredSession();
+    vi.setSystemTime(Date.now() + 42_000);
     call.last().receive({ type: 'ended', reason: 'ended_by_athos', callId: 'athos_call_fake', durationSec: 42 });
     expect(call.names()).toEqual(['connecting', 'ready', 'ended']);
     expect(call.events[2]?.payload).toEqual({ callId: 'athos_call_fake', durationSec: 42 });
@@ -280,6 +315,7 @@ describe('a session on the WebSocket transport', () => {
   it("disconnect() says bye and ends with the gateway's duration", async () => {
     const call = await wiredSession();
     const socket = call.last();
+    vi.setSystemTime(Date.now() + 3_000);
     const leaving = call.session.disconnect();
     expect(socket.messages().at(-1)).toEqual({ type: 'bye' });
     socket.receive({ type: 'ended', reason: 'client', callId: 'athos_call_fake', durationSec: 3 });

@@ -208,6 +208,46 @@ describe('a live call', () => {
     fake.transport.close();
   });
 
+  it.each([1, 2 ** 31, Number.MAX_SAFE_INTEGER])(
+    'with heartbeatMs %d from the gateway, pings no more than four times a second and at least every 2 s',
+    async (heartbeatMs) => {
+      const fake = fakeTransport();
+      const connected = fake.transport.connect(new AbortController().signal);
+      fake.last().accept();
+      await flush();
+      fake.last().receive({ ...LIVE, heartbeatMs });
+      await connected;
+      const pings = () =>
+        fake
+          .last()
+          .messages()
+          .filter((message) => message.type === 'ping').length;
+      for (let ms = 0; ms < 2_000; ms += 100) {
+        fake.last().receive({ type: 'pong' });
+        vi.advanceTimersByTime(100);
+      }
+      expect(pings()).toBeGreaterThanOrEqual(1);
+      expect(pings()).toBeLessThanOrEqual(8);
+      fake.transport.close();
+    },
+  );
+
+  it("keeps debug output to what helps: a pong is not news, and the gateway's strings are escaped", async () => {
+    const fake = await liveTransport();
+    const socket = fake.last();
+    for (let id = 1; id <= 5; id += 1) socket.receive({ type: 'pong', id });
+    expect(fake.logger.debug).not.toHaveBeenCalled();
+    socket.receive({ type: 'warning', code: 'X\n[Athos] all good', message: 'm' });
+    expect(fake.logger.debug.mock.calls).toEqual([['the voice gateway warned "X\\n[Athos] all good"']]);
+    fake.transport.close();
+  });
+
+  it('registers the resume token with the logger, so no debug line can print it', async () => {
+    const fake = await liveTransport();
+    expect(fake.logger.addSecret).toHaveBeenCalledWith('rst_secret');
+    fake.transport.close();
+  });
+
   it('sends captured audio while live', async () => {
     const fake = await liveTransport();
     const frame = new ArrayBuffer(640);

@@ -14,6 +14,7 @@ describe('errorForClose', () => {
     [4400, 'INTERNAL_ERROR'],
     [4403, 'TENANT_INACTIVE'],
     [4408, 'INTERNAL_ERROR'],
+    [4413, 'INTERNAL_ERROR'],
     [4429, 'TENANT_QUOTA_EXCEEDED'],
     [4503, 'SERVICE_UNAVAILABLE'],
     [1000, 'INTERNAL_ERROR'],
@@ -24,7 +25,7 @@ describe('errorForClose', () => {
     const error = errorForClose(closeCode, 'short phrase', 'connect');
     expect(error).toBeInstanceOf(AthosRoleplayError);
     expect(error).toMatchObject({ code, phase: 'connect', closeCode, closeReason: 'short phrase' });
-    expect(error.message).toContain(`close ${closeCode}: short phrase`);
+    expect(error.message).toContain(`close ${closeCode}: "short phrase"`);
   });
 
   it('leaves closeReason out when the gateway gave none', () => {
@@ -36,5 +37,15 @@ describe('isDropClose', () => {
   it('is true for going away, no status, abnormal drop and unavailable only', () => {
     const codes = [1000, 1001, 1005, 1006, 1011, 4001, 4002, 4003, 4400, 4403, 4408, 4409, 4429, 4503, 4999];
     expect(codes.filter(isDropClose)).toEqual([1001, 1005, 1006, 4503]);
+  });
+});
+
+describe('a close reason from a hostile gateway', () => {
+  it('is kept as sent on the error, and escaped in its message', () => {
+    const reason = 'bye\n[Athos] call recovered\u001b[2K';
+    const error = errorForClose(4400, reason, 'call');
+    expect(error.closeReason).toBe(reason);
+    expect(error.message).toContain('(close 4400: "bye\\n[Athos] call recovered\\u001b[2K")');
+    expect(error.message).not.toContain('\n');
   });
 });

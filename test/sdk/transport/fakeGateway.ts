@@ -113,7 +113,7 @@ export function fakeBrowser() {
     return socket;
   });
   const env = { WebSocket, window, URL } as unknown as BrowserEnv;
-  const logger = { debug: vi.fn(), warn: vi.fn() };
+  const logger = { debug: vi.fn(), warn: vi.fn(), addSecret: vi.fn() };
   const context: PartContext = { env, logger, workletUrl: undefined };
   return { sockets, network, window, env, logger, context, last: () => sockets.at(-1) as FakeSocket };
 }

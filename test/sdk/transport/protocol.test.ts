@@ -9,8 +9,8 @@ describe('parseGatewayText', () => {
     ['null', 'a text frame that is not an object with a string type'],
     ['"live"', 'a text frame that is not an object with a string type'],
     ['{"type": 7}', 'a text frame that is not an object with a string type'],
-    ['{"type": "dance"}', "a message of unknown type 'dance'"],
-    ['{"type": "toString"}', "a message of unknown type 'toString'"],
+    ['{"type": "dance"}', 'a message of unknown type "dance"'],
+    ['{"type": "toString"}', 'a message of unknown type "toString"'],
     ['{"type": "live", "heartbeatMs": 1000}', "a 'live' message with missing or invalid fields"],
     ['{"type": "live", "resumeToken": "", "heartbeatMs": 1000}', "a 'live' message with missing or invalid fields"],
     ['{"type": "live", "resumeToken": "r", "heartbeatMs": 0}', "a 'live' message with missing or invalid fields"],
@@ -53,11 +53,56 @@ describe('parseDownlinkFrame', () => {
     expect(frame?.pcm.length).toBe(320);
   });
 
-  it.each([0, 3, 4, 5, 7, 645])('drops a frame of %i bytes', (bytes) => {
+  it.each([0, 3, 4, 5, 7, 645, 4 + 3202, 256 * 1024])('drops a frame of %i bytes', (bytes) => {
     expect(parseDownlinkFrame(new ArrayBuffer(bytes))).toBeUndefined();
   });
 
-  it('accepts any positive even PCM length', () => {
+  it('accepts any positive even PCM length up to 100 ms', () => {
     expect(parseDownlinkFrame(new ArrayBuffer(6))?.pcm.length).toBe(1);
+    expect(parseDownlinkFrame(new ArrayBuffer(4 + 3200))?.pcm.length).toBe(1600);
+  });
+});
+
+describe('numbers from a hostile gateway', () => {
+  const live = (heartbeatMs: unknown) => parseGatewayText(JSON.stringify({ ...LIVE, heartbeatMs }));
+
+  it.each([
+    [1, 250],
+    [249, 250],
+    [1000, 1000],
+    [2001, 2000],
+    [2 ** 31, 2000],
+    [Number.MAX_SAFE_INTEGER, 2000],
+  ])('keeps heartbeatMs %d within 250–2000 ms: %d', (sent, kept) => {
+    expect(live(sent)).toEqual({ message: { type: 'live', resumeToken: 'rst_secret', heartbeatMs: kept } });
+    expect(parseGatewayText(JSON.stringify({ ...RESUMED, heartbeatMs: sent }))).toEqual({
+      message: { type: 'resumed', heartbeatMs: kept },
+    });
+  });
+
+  it.each([0, -5, 1.5, 1e300, '1000', null])('ignores a live with heartbeatMs %s', (sent) => {
+    expect(live(sent)).toEqual({ ignored: "a 'live' message with missing or invalid fields" });
+  });
+
+  it('takes only safe integers for ping ids and durations', () => {
+    expect(parseGatewayText('{"type":"ping","id":1e300}')).toEqual({
+      ignored: "a 'ping' message with missing or invalid fields",
+    });
+    expect(parseGatewayText(`{"type":"ping","id":${2 ** 60}}`)).toEqual({
+      ignored: "a 'ping' message with missing or invalid fields",
+    });
+    expect(parseGatewayText('{"type":"ended","reason":"client","durationSec":1e300}')).toEqual({
+      message: { type: 'ended', reason: 'client', durationSec: undefined },
+    });
+  });
+
+  it('ignores a text frame over 16 KiB unread', () => {
+    const huge = JSON.stringify({ type: 'warning', code: 'X', pad: 'y'.repeat(16 * 1024) });
+    expect(parseGatewayText(huge)).toEqual({ ignored: 'a text frame over 16384 bytes' });
+  });
+
+  it('escapes the unknown type it names', () => {
+    const parsed = parseGatewayText(JSON.stringify({ type: 'x\n[Athos] the call is fine\u001b[2J\u202e' }));
+    expect(parsed).toEqual({ ignored: 'a message of unknown type "x\\n[Athos] the call is fine\\u001b[2J\\u202e"' });
   });
 });
