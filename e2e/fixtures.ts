@@ -215,7 +215,7 @@ export const test = base.extend<
         method: request.method(),
         path: url.pathname.slice('/demo-api'.length),
         body: request.postData() ?? '',
-        origin: (await request.headerValue('origin')) ?? undefined,
+        origin: request.headers().origin,
         ownOrigin: url.origin,
       });
       await route.fulfill({ status, json: body });

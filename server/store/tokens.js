@@ -26,10 +26,19 @@ import { randomSecret } from '../ids.js';
  * @property {string} externalUserId
  * @property {string | null} externalAgencyId
  * @property {number} expiresAtMs
- * @property {number} forgetAtMs one lifetime after the expiry: until then a late redemption is
- *   told TOKEN_EXPIRED (or replayed), afterwards the token is unknown
+ * @property {number} forgetAtMs {@link forgetAfterExpirySec} after the expiry: until then a late
+ *   redemption is told TOKEN_EXPIRED (or replayed), afterwards the token is unknown
  * @property {Redemption | null} redemption set once, by the redemption that spends the token
  */
+
+/**
+ * How long an expired token is still known: one more lifetime, and at least a minute, so that a
+ * late redemption learns TOKEN_EXPIRED rather than INVALID_TOKEN.
+ * @param {number} ttlSec
+ */
+export function forgetAfterExpirySec(ttlSec) {
+  return Math.max(ttlSec, 60);
+}
 
 /**
  * @param {{ ttlSec: number }} options
@@ -45,7 +54,8 @@ export function createTokenStore({ ttlSec }) {
     mint(owner) {
       const token = randomSecret('ast_');
       const expiresAtMs = Date.now() + ttlSec * 1000;
-      tokens.set(token, { ...owner, expiresAtMs, forgetAtMs: expiresAtMs + ttlSec * 1000, redemption: null });
+      const forgetAtMs = expiresAtMs + forgetAfterExpirySec(ttlSec) * 1000;
+      tokens.set(token, { ...owner, expiresAtMs, forgetAtMs, redemption: null });
       return { token, expiresAt: new Date(expiresAtMs).toISOString() };
     },
 

@@ -31,6 +31,15 @@ describe('tokens', () => {
     expect(tokens.find(token)).toBeUndefined();
   });
 
+  it('are known as expired for at least a minute, however short their TTL', () => {
+    const tokens = createTokenStore({ ttlSec: 1 });
+    const { token } = tokens.mint({ externalUserId: 'rep', externalAgencyId: null });
+    at(60_999);
+    expect(tokens.find(token)).toBeDefined();
+    at(61_000);
+    expect(tokens.find(token)).toBeUndefined();
+  });
+
   it('a sweep keeps what is not due', () => {
     const tokens = createTokenStore({ ttlSec: 300 });
     const { token } = tokens.mint({ externalUserId: 'rep', externalAgencyId: null });
