@@ -282,7 +282,7 @@ describe('voice faults', () => {
   it('GET /__faults/calls lists every call with its state, oldest first', async () => {
     const first = await joinCall(server);
     const second = await redeem(server, await mintToken(server));
-    const { calls } = (await request(server, 'GET', '/__faults/calls')).json as { calls: { callId: string; state: string }[] };
+    const { calls } = (await faultRequest(server, 'GET', '/calls')).json as { calls: { callId: string; state: string }[] };
     expect(calls.slice(-2)).toEqual([
       { callId: first.session.callId, state: 'live' },
       { callId: second.json.callId, state: 'created' },
