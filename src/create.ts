@@ -8,8 +8,9 @@ import { RoleplaySession } from './session/RoleplaySession.ts';
  * be registered before `connect()`.
  *
  * Throws {@link AthosRoleplayError} `BROWSER_NOT_SUPPORTED` on Safari, any mobile browser, an
- * unknown browser, or where there is no `navigator` (server-side rendering). Options are
- * validated when `connect()` starts.
+ * unknown browser, or where there is no `navigator`: during server-side rendering, whose message
+ * says to call it in the browser (from an event handler or an effect). Options are validated
+ * when `connect()` starts.
  *
  * @example
  * ```ts
@@ -17,8 +18,14 @@ import { RoleplaySession } from './session/RoleplaySession.ts';
  * ```
  */
 export function create(options: AthosRoleplayCreateOptions): RoleplaySession {
-  const userAgent = typeof navigator === 'undefined' ? undefined : navigator.userAgent;
-  const support = userAgent === undefined ? { supported: false, reason: 'no navigator' } : detectBrowserSupport(userAgent);
+  if (typeof navigator === 'undefined') {
+    throw new AthosRoleplayError(
+      'BROWSER_NOT_SUPPORTED',
+      'create() must run in the browser: there is no navigator here (server-side rendering?). Call it from an event handler or an effect.',
+      { phase: 'create', retryable: false },
+    );
+  }
+  const support = detectBrowserSupport(navigator.userAgent);
   if (!support.supported) {
     throw new AthosRoleplayError(
       'BROWSER_NOT_SUPPORTED',

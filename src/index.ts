@@ -9,9 +9,15 @@ export {
 } from './errors/AthosRoleplayError.ts';
 export { ATHOS_ERROR_CODES, type AthosErrorCode } from './errors/codes.ts';
 export type { MicrophoneInfo } from './media/listMicrophones.ts';
+export type { SpeakerInfo } from './media/speakers.ts';
 export type { AthosPersona } from './redeem/Redemption.ts';
+export type { AthosCallStats } from './session/callStats.ts';
 export { ATHOS_DRILL_KEYS, type AthosDrillKey } from './session/drills.ts';
+export type { AthosEndReason } from './session/endReason.ts';
 export { ATHOS_EVENT_NAMES, type AthosEventMap, type AthosEventName } from './session/events.ts';
 export type { SessionState } from './session/lifecycle.ts';
 export type { AthosDifficulty, AthosRoleplayCreateOptions } from './session/options.ts';
 export { RoleplaySession } from './session/RoleplaySession.ts';
+export type { AthosCodec, AthosTransport, SessionSnapshot } from './session/SessionSnapshot.ts';
+export type { AthosTalkMetrics } from './session/TalkMetrics.ts';
+export type { AthosTokenFunction } from './session/token.ts';

@@ -28,6 +28,11 @@ export interface MicrophoneInput {
   setDevice(deviceId: string): Promise<void>;
   /** While muted no frame is emitted and `onSpeakingChange(false)` is reported once. */
   setMuted(muted: boolean): void;
+  /**
+   * The microphone's level now, 0–1 (see `levelOfRms`), whether or not muted; 0 before it
+   * started. Cheap enough for every animation frame.
+   */
+  level(): number;
   /** Stops every track, closes the audio graph, removes every listener. Idempotent. */
   stop(): void;
 }

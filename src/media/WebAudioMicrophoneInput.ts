@@ -3,6 +3,7 @@ import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import { toAthosError } from '../errors/toAthosError.ts';
 import { withDeadline } from '../utils/abortable.ts';
 import { AUDIO_START_TIMEOUT_MS, audioNeverStarted, waitUntilRunning } from './audioStart.ts';
+import { AudioLevel } from './AudioLevel.ts';
 import { closeWorkletGraph } from './closeWorkletGraph.ts';
 import { loadWorklet } from './loadWorklet.ts';
 import type { MicrophoneInput, MicrophoneInputEvents } from './MicrophoneInput.ts';
@@ -32,6 +33,7 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
   readonly #listeners = new AbortController();
   #audioContext: AudioContext | undefined;
   #worklet: AudioWorkletNode | undefined;
+  #level: AudioLevel | undefined;
   #source: MicrophoneSource | undefined;
   /** Device switches run one after the other. */
   #switching: Promise<void> = Promise.resolve();
@@ -94,6 +96,11 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
     if (muted) this.#setSpeaking(false);
   }
 
+  /** The level of the microphone feeding the worklet, muted or not. */
+  level(): number {
+    return this.#stopped ? 0 : (this.#level?.read() ?? 0);
+  }
+
   /** Stops every track, closes the AudioContext, removes every listener. Idempotent. */
   stop(): void {
     if (this.#stopped) return;
@@ -123,6 +130,7 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
       });
       this.#worklet = worklet;
       worklet.port.onmessage = ({ data }: MessageEvent<CaptureMessage>) => this.#receive(data);
+      this.#level = new AudioLevel(audioContext);
       this.#attach(stream, audioContext, worklet);
       const { signal } = this.#listeners;
       mediaDevicesOf(env).addEventListener('devicechange', () => void this.#checkDevice(), { signal });
@@ -148,6 +156,7 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
   #attach(stream: MediaStream, audioContext: AudioContext, worklet: AudioWorkletNode): void {
     const node = audioContext.createMediaStreamSource(stream);
     node.connect(worklet);
+    this.#level?.listenTo(node);
     const previous = this.#source;
     const source: MicrophoneSource = { stream, node, listeners: new AbortController() };
     this.#source = source;

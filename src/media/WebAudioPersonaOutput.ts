@@ -3,12 +3,20 @@ import type { PartContext } from '../browser/PartContext.ts';
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import { withDeadline } from '../utils/abortable.ts';
 import { AUDIO_START_TIMEOUT_MS, audioNeverStarted, waitUntilRunning } from './audioStart.ts';
+import { AudioLevel } from './AudioLevel.ts';
 import { closeWorkletGraph } from './closeWorkletGraph.ts';
 import { loadWorklet } from './loadWorklet.ts';
-import { stopTracks } from './mediaDevices.ts';
+import { audioOutputs, stopTracks } from './mediaDevices.ts';
 import { PeerConnectionLoopback } from './PeerConnectionLoopback.ts';
-import type { PersonaOutput, PersonaOutputEvents } from './PersonaOutput.ts';
-import { PLAYBACK_PROCESSOR, type PlaybackCommand, type PlaybackMessage, type ProcessorOptions } from './worklet/protocol.ts';
+import type { PersonaOutput, PersonaOutputEvents, PlaybackStats } from './PersonaOutput.ts';
+import { speakerError } from './speakers.ts';
+import {
+  PLAYBACK_PROCESSOR,
+  type PlaybackCommand,
+  type PlaybackCounters,
+  type PlaybackMessage,
+  type ProcessorOptions,
+} from './worklet/protocol.ts';
 
 /** How long a suspended AudioContext may take to resume before playback counts as blocked. */
 const RESUME_TIMEOUT_MS = 1_000;
@@ -22,6 +30,9 @@ const RESUME_TIMEOUT_MS = 1_000;
  *
  * When the browser refuses to play, it reports `AUDIO_PLAYBACK_BLOCKED` once per episode and
  * drops the audio that arrives until {@link WebAudioPersonaOutput.resume} succeeds.
+ *
+ * The element plays on the chosen speaker (`setSinkId`) at the chosen volume; when that speaker
+ * leaves the device list, it falls back to the default output and says so.
  */
 export class WebAudioPersonaOutput implements PersonaOutput {
   readonly #events: PersonaOutputEvents;
@@ -33,6 +44,11 @@ export class WebAudioPersonaOutput implements PersonaOutput {
   #destination: MediaStreamAudioDestinationNode | undefined;
   #loopback: PeerConnectionLoopback | undefined;
   #element: HTMLAudioElement | undefined;
+  #level: AudioLevel | undefined;
+  #counters: PlaybackCounters = { depth: 0, late: 0, concealed: 0 };
+  /** The chosen output; `''` is the default. */
+  #speakerId = '';
+  #volume = 1;
   #stopped = false;
   #blocked = false;
   #speaking = false;
@@ -68,18 +84,24 @@ export class WebAudioPersonaOutput implements PersonaOutput {
     });
     this.#worklet = worklet;
     worklet.port.onmessage = ({ data }: MessageEvent<PlaybackMessage>) => {
-      if (data.clears === this.#clears) this.#setSpeaking(data.speaking);
+      if ('counters' in data) this.#counters = data.counters;
+      else if (data.clears === this.#clears) this.#setSpeaking(data.speaking);
     };
     const destination = audioContext.createMediaStreamDestination();
     this.#destination = destination;
     destination.channelCount = 1;
     worklet.connect(destination);
+    this.#level = new AudioLevel(audioContext);
+    this.#level.listenTo(worklet);
 
     const element = env.document.createElement('audio');
     this.#element = element;
     element.hidden = true;
+    element.volume = this.#volume;
     env.document.body.append(element);
     element.srcObject = await this.#echoCancellable(destination.stream);
+    if (this.#stopped) return;
+    await this.#playOnChosenSpeaker(element);
     if (this.#stopped) return;
 
     const { signal } = this.#listeners;
@@ -91,6 +113,7 @@ export class WebAudioPersonaOutput implements PersonaOutput {
       { signal },
     );
     element.addEventListener('pause', () => void this.#keepPlaying(), { signal });
+    env.navigator.mediaDevices?.addEventListener('devicechange', () => void this.#checkSpeaker(), { signal });
     await this.#keepPlaying();
     if (this.#blocked || this.#stopped || (await waitUntilRunning(audioContext, AUDIO_START_TIMEOUT_MS)) || this.#stopped) return;
     throw audioNeverStarted("the persona's voice", audioContext.state);
@@ -124,6 +147,39 @@ export class WebAudioPersonaOutput implements PersonaOutput {
         { phase: 'media' },
       );
     }
+  }
+
+  /**
+   * Plays on the output `deviceId` (`''`: the default) from now on; before `start()`, from the
+   * start. Rejects (keeping the current output) when the browser refuses the device.
+   */
+  async setSpeaker(deviceId: string): Promise<void> {
+    const element = this.#element;
+    if (element && !this.#stopped) {
+      try {
+        await element.setSinkId(deviceId);
+      } catch (error) {
+        throw speakerError(error, deviceId);
+      }
+    }
+    this.#speakerId = deviceId;
+  }
+
+  /** Sets the element's volume (0–1). */
+  setVolume(volume: number): void {
+    this.#volume = volume;
+    if (this.#element) this.#element.volume = volume;
+  }
+
+  /** The level of what the worklet plays, before the element's volume. */
+  level(): number {
+    return this.#stopped ? 0 : (this.#level?.read() ?? 0);
+  }
+
+  /** The jitter buffer's figures as the worklet last reported them (every 100 ms at most). */
+  stats(): PlaybackStats {
+    const { depth, late, concealed } = this.#counters;
+    return { jitterBufferMs: Math.round(depth / 16), lateFrames: late, concealedFrames: concealed };
   }
 
   /** Closes the peer connections and the AudioContext, stops the tracks, removes the element. Idempotent. */
@@ -161,6 +217,35 @@ export class WebAudioPersonaOutput implements PersonaOutput {
       this.#context.logger.warn('The echo-cancelling loopback could not be set up; playing the persona directly.', error);
       return local;
     }
+  }
+
+  /** Applies a speaker chosen before the element existed; falls back to the default if it is gone. */
+  async #playOnChosenSpeaker(element: HTMLAudioElement): Promise<void> {
+    const deviceId = this.#speakerId;
+    if (deviceId === '') return;
+    try {
+      await element.setSinkId(deviceId);
+    } catch (error) {
+      this.#context.logger.warn('The chosen speaker could not be used; playing on the default output.', error);
+      this.#fallBackToDefault(deviceId);
+    }
+  }
+
+  /** On `devicechange`: whether the chosen speaker is still listed. */
+  async #checkSpeaker(): Promise<void> {
+    const deviceId = this.#speakerId;
+    if (deviceId === '' || this.#stopped) return;
+    const outputs = await audioOutputs(this.#context.env).catch(() => undefined);
+    if (outputs && !outputs.some((output) => output.deviceId === deviceId) && this.#speakerId === deviceId) {
+      await this.#element?.setSinkId('').catch(() => undefined);
+      this.#fallBackToDefault(deviceId);
+    }
+  }
+
+  #fallBackToDefault(lost: string): void {
+    if (this.#stopped) return;
+    this.#speakerId = '';
+    this.#events.onSpeakerLost(lost);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { PartContext } from '../browser/PartContext.ts';
-import { audioInputs, requestMicrophone, stopTracks } from './mediaDevices.ts';
+import { namedDevices } from './mediaDevices.ts';
 
 /** An audio input device. */
 export interface MicrophoneInfo {
@@ -15,11 +15,6 @@ export interface MicrophoneInfo {
  * at once. Rejects with an `AthosRoleplayError` of phase `media` (`MIC_PERMISSION_DENIED`,
  * `NO_MIC_AVAILABLE`, …).
  */
-export async function listMicrophones(context: PartContext): Promise<MicrophoneInfo[]> {
-  let inputs = await audioInputs(context.env);
-  if (inputs.some((input) => input.label === '')) {
-    stopTracks(await requestMicrophone(context.env));
-    inputs = await audioInputs(context.env);
-  }
-  return inputs.map(({ deviceId, label }) => ({ deviceId, label }));
+export function listMicrophones(context: PartContext): Promise<MicrophoneInfo[]> {
+  return namedDevices(context.env, 'audioinput');
 }

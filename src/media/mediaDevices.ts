@@ -24,11 +24,34 @@ export async function requestMicrophone(env: BrowserEnv, deviceId?: string): Pro
 }
 
 /** The audio inputs the browser lists. Rejects with an `AthosRoleplayError`. */
-export async function audioInputs(env: BrowserEnv): Promise<MediaDeviceInfo[]> {
+export function audioInputs(env: BrowserEnv): Promise<MediaDeviceInfo[]> {
+  return devicesOfKind(env, 'audioinput');
+}
+
+/** The audio outputs the browser lists. Rejects with an `AthosRoleplayError`. */
+export function audioOutputs(env: BrowserEnv): Promise<MediaDeviceInfo[]> {
+  return devicesOfKind(env, 'audiooutput');
+}
+
+/**
+ * The devices of `kind` with their names. Browsers hide device names until the page may use
+ * the microphone, so when a name is missing this asks for the microphone once (which may
+ * prompt) and releases it at once. Rejects with an `AthosRoleplayError` of phase `media`.
+ */
+export async function namedDevices(env: BrowserEnv, kind: MediaDeviceKind): Promise<Array<{ deviceId: string; label: string }>> {
+  let devices = await devicesOfKind(env, kind);
+  if (devices.some((device) => device.label === '')) {
+    stopTracks(await requestMicrophone(env));
+    devices = await devicesOfKind(env, kind);
+  }
+  return devices.map(({ deviceId, label }) => ({ deviceId, label }));
+}
+
+async function devicesOfKind(env: BrowserEnv, kind: MediaDeviceKind): Promise<MediaDeviceInfo[]> {
   const mediaDevices = mediaDevicesOf(env);
   try {
     const devices = await mediaDevices.enumerateDevices();
-    return devices.filter((device) => device.kind === 'audioinput');
+    return devices.filter((device) => device.kind === kind);
   } catch (error) {
     throw microphoneError(error);
   }

@@ -4,15 +4,31 @@ import { toAthosError } from '../errors/toAthosError.ts';
 import type { MicrophoneInfo } from '../media/listMicrophones.ts';
 import type { MicrophoneInput } from '../media/MicrophoneInput.ts';
 import type { PersonaOutput } from '../media/PersonaOutput.ts';
+import type { SpeakerInfo } from '../media/speakers.ts';
+import type { AthosPersona } from '../redeem/Redemption.ts';
 import type { VoiceTransport } from '../transport/VoiceTransport.ts';
 import { createLogger, type Logger } from '../utils/logger.ts';
 import { randomId } from '../utils/randomId.ts';
+import type { AthosCallStats } from './callStats.ts';
 import { defaultParts } from './defaultParts.ts';
+import { type AthosEndReason, endReasonFromError, endReasonFromGateway } from './endReason.ts';
 import type { AthosEventMap, AthosEventName } from './events.ts';
 import { Lifecycle, type SessionState } from './lifecycle.ts';
 import { type AthosRoleplayCreateOptions, resolveOptions } from './options.ts';
 import { SessionEvents } from './SessionEvents.ts';
 import type { SessionParts } from './SessionParts.ts';
+import { type AthosCodec, type AthosTransport, type SessionSnapshot, SnapshotStore } from './SessionSnapshot.ts';
+import { type AthosTalkMetrics, TalkMetrics } from './TalkMetrics.ts';
+import { obtainToken } from './token.ts';
+
+/** How a call ended, as {@link RoleplaySession} finishes it. */
+interface Ending {
+  reason: AthosEndReason;
+  /** The error that ended it, reported before `ended`. */
+  error?: AthosRoleplayError;
+  /** The gateway's count, when it gave one. */
+  durationSec?: number | undefined;
+}
 
 /**
  * How many seconds the gateway's `durationSec` may exceed the session's own count: the gateway
@@ -32,16 +48,24 @@ const DURATION_SLACK_SEC = 2;
  * const session = AthosRoleplay.create({ token, drillKey: 'ma-full-sale' });
  * session.on('ready', ({ persona }) => show(persona.name));
  * session.on('error', ({ code }) => handle(code));
- * session.on('ended', ({ callId }) => saveCallId(callId));
+ * session.on('ended', ({ callId, reason }) => saveCall(callId, reason));
  * await session.connect();
+ * ```
+ *
+ * A call screen can also subscribe once and render {@link RoleplaySession.snapshot}:
+ *
+ * ```ts
+ * const snapshot = useSyncExternalStore(session.subscribe, () => session.snapshot);
  * ```
  */
 export class RoleplaySession {
   readonly #rawOptions: AthosRoleplayCreateOptions;
   readonly #parts: SessionParts;
-  readonly #lifecycle = new Lifecycle();
+  readonly #lifecycle = new Lifecycle((state, previous) => this.#onTransition(state, previous));
   readonly #logger: Logger;
   readonly #events: SessionEvents;
+  readonly #snapshot: SnapshotStore;
+  readonly #talk = new TalkMetrics();
   readonly #secrets: string[] = [];
   #cancel: AbortController | undefined;
   #microphone: MicrophoneInput | undefined;
@@ -55,6 +79,14 @@ export class RoleplaySession {
   #micSpeaking = false;
   #userSpeaking = false;
   #personaSpeaking = false;
+  /** The chosen speaker; `''` is the default output. */
+  #speakerId = '';
+  #volume = 1;
+  #reconnects = 0;
+  /** Time spent reconnecting before the current drop, in ms. */
+  #reconnectingMs = 0;
+  /** When the current drop began (`performance.now()` ms), while reconnecting. */
+  #droppedAt: number | undefined;
 
   /**
    * Prefer `AthosRoleplay.create()`, which also checks browser support.
@@ -68,11 +100,55 @@ export class RoleplaySession {
     this.#logger = createLogger(options?.debug === true, this.#secrets);
     this.#logger.addSecret(typeof options?.token === 'string' ? options.token : '');
     this.#events = new SessionEvents(this.#logger, (error) => this.#parts.env().reportError(error));
+    this.#snapshot = new SnapshotStore(this.#logger);
+    this.subscribe = this.subscribe.bind(this);
   }
 
   /** The lifecycle state: `idle → connecting → connected ⇄ reconnecting → ended`. */
   get state(): SessionState {
     return this.#lifecycle.state;
+  }
+
+  /** Whether the rep is muted (see {@link RoleplaySession.mute}). */
+  get muted(): boolean {
+    return this.#muted;
+  }
+
+  /** The persona, once the token is redeemed; `undefined` before. */
+  get persona(): AthosPersona | undefined {
+    return this.#snapshot.value.persona;
+  }
+
+  /** The call id (`athos_call_…`), once the token is redeemed; `undefined` before. */
+  get callId(): string | undefined {
+    return this.#callId;
+  }
+
+  /** The kind of voice connection the call runs on (`'websocket'`), once it is live. */
+  get transport(): AthosTransport | undefined {
+    return this.#snapshot.value.transport;
+  }
+
+  /** The audio codec the call runs on (`'opus'` or `'pcm16'`), once it is live. */
+  get codec(): AthosCodec | undefined {
+    return this.#snapshot.value.codec;
+  }
+
+  /**
+   * Everything a call screen renders, as one frozen object that is replaced whenever a field
+   * changes (and only then); read it as often as you like.
+   */
+  get snapshot(): SessionSnapshot {
+    return this.#snapshot.value;
+  }
+
+  /**
+   * Calls `onChange` (without arguments) after every change of {@link RoleplaySession.snapshot};
+   * returns the function that stops it. Bound to the session, so it can be passed around as it
+   * is, e.g. to `useSyncExternalStore(session.subscribe, () => session.snapshot)`.
+   */
+  subscribe(onChange: () => void): () => void {
+    return this.#snapshot.subscribe(onChange);
   }
 
   /**
@@ -97,7 +173,7 @@ export class RoleplaySession {
    * `disconnect()` cancels it, it resolves without `ready` or `error`.
    */
   async connect(): Promise<void> {
-    if (!this.#lifecycle.apply('connect')) {
+    if (!this.#lifecycle.can('connect')) {
       const error = new AthosRoleplayError(
         'SESSION_ALREADY_CONNECTED',
         'connect() was already called on this session. Create a new session for each call.',
@@ -106,15 +182,17 @@ export class RoleplaySession {
       this.#events.emit('error', error);
       throw error;
     }
-    this.#events.emit('connecting', undefined);
+    // Made first, so that a handler of the transition may already cancel.
     const cancel = new AbortController();
     this.#cancel = cancel;
+    this.#lifecycle.apply('connect');
+    this.#events.emit('connecting', undefined);
     try {
       await this.#establish(cancel.signal);
     } catch (error) {
       if (cancel.signal.aborted) return;
       const failure = toAthosError(error, 'connect', this.#secrets);
-      this.#finish(failure);
+      this.#finish({ reason: 'error', error: failure });
       throw failure;
     }
   }
@@ -143,17 +221,101 @@ export class RoleplaySession {
     await this.#liveMicrophone('setMicrophone').setDevice(deviceId);
   }
 
-  /** Stops sending the rep's audio; `userSpeaking` reports `false`. */
+  /** Stops sending the rep's audio; `userSpeaking` reports `false` and the input level 0. */
   async mute(): Promise<void> {
     this.#liveMicrophone('mute').setMuted(true);
-    this.#muted = true;
+    this.#setMuted(true);
     this.#reportUserSpeaking();
   }
 
   /** Resumes sending the rep's audio. */
   async unmute(): Promise<void> {
     this.#liveMicrophone('unmute').setMuted(false);
-    this.#muted = false;
+    this.#setMuted(false);
+  }
+
+  /**
+   * The rep's microphone level now, 0–1 on a decibel scale (0 at -60 dBFS and below, 1 at full
+   * scale), measured on the SDK's own capture; 0 while muted and while no microphone runs.
+   * Cheap enough to call on every animation frame.
+   */
+  getInputLevel(): number {
+    return this.#muted ? 0 : (this.#microphone?.level() ?? 0);
+  }
+
+  /**
+   * The persona's level now, 0–1 on the same scale, measured on what the SDK plays (before the
+   * volume of {@link RoleplaySession.setVolume}); 0 while nothing plays. Cheap enough to call
+   * on every animation frame.
+   */
+  getOutputLevel(): number {
+    return this.#output?.level() ?? 0;
+  }
+
+  /**
+   * Lists the audio outputs as `{ deviceId, label }`. Works before `connect()`; may prompt for
+   * microphone permission so that labels are filled in. Some browsers (Firefox) list only the
+   * outputs the user already chose for the site.
+   */
+  listSpeakers(): Promise<SpeakerInfo[]> {
+    return this.#parts.listSpeakers(this.#partContext());
+  }
+
+  /**
+   * Plays the persona on the output `deviceId` (from `listSpeakers()`; `''` for the default),
+   * before or during the call. Rejects with `BROWSER_NOT_SUPPORTED` where the browser cannot
+   * choose outputs (no `setSinkId`), with `INVALID_REQUEST` for an unknown or refused device
+   * and after the call ended; the current output then stays. If the speaker goes away during
+   * the call, the persona falls back to the default output and `speakerLost` is emitted.
+   */
+  async setSpeaker(deviceId: string): Promise<void> {
+    this.#notEnded('setSpeaker');
+    await this.#parts.checkSpeaker(this.#parts.env(), deviceId);
+    await this.#output?.setSpeaker(deviceId);
+    this.#speakerId = deviceId;
+    this.#snapshot.update({ speakerId: deviceId });
+  }
+
+  /**
+   * Sets the persona's volume, 0 (silent) to 1 (full, the default), before or during the call;
+   * values outside are clamped. Throws `INVALID_REQUEST` for anything but a number.
+   */
+  setVolume(volume: number): void {
+    if (typeof volume !== 'number' || Number.isNaN(volume)) {
+      throw new AthosRoleplayError('INVALID_REQUEST', 'setVolume() needs a number from 0 to 1.', {
+        phase: 'media',
+        retryable: false,
+      });
+    }
+    this.#volume = Math.min(1, Math.max(0, volume));
+    this.#output?.setVolume(this.#volume);
+    this.#snapshot.update({ volume: this.#volume });
+  }
+
+  /** How the call's audio and connection are doing; see {@link AthosCallStats}. Cheap. */
+  getStats(): AthosCallStats {
+    const link = this.#transport?.stats();
+    const playback = this.#output?.stats();
+    const reconnecting = this.#droppedAt === undefined ? 0 : performance.now() - this.#droppedAt;
+    return {
+      rttMs: link?.rttMs,
+      jitterBufferMs: this.state === 'ended' ? 0 : (playback?.jitterBufferMs ?? 0),
+      lateFrames: playback?.lateFrames ?? 0,
+      lostFrames: link?.lostFrames ?? 0,
+      concealedFrames: playback?.concealedFrames ?? 0,
+      bytesSent: link?.bytesSent ?? 0,
+      bytesReceived: link?.bytesReceived ?? 0,
+      reconnects: this.#reconnects,
+      reconnectingMs: Math.round(this.#reconnectingMs + reconnecting),
+    };
+  }
+
+  /**
+   * The talk metrics of the call so far (see {@link AthosTalkMetrics}), from the rep's and the
+   * persona's speaking timelines; after the call, the final ones (also in `ended`).
+   */
+  getTalkMetrics(): AthosTalkMetrics {
+    return this.#talk.read(performance.now());
   }
 
   /**
@@ -192,18 +354,25 @@ export class RoleplaySession {
       {
         onSpeakingChange: (speaking) => this.#setPersonaSpeaking(speaking),
         onError: (error) => this.#report(error),
+        onSpeakerLost: (deviceId) => this.#speakerLost(deviceId),
       },
       context,
     );
     this.#output = output;
-    // The playback path is built while the token is redeemed: it needs no network.
+    output.setVolume(this.#volume);
+    // Before start() this only records the choice: it cannot fail.
+    await output.setSpeaker(this.#speakerId);
+    // The playback path is built while the token is minted and redeemed: it needs no network.
     const outputStarted = output.start();
     outputStarted.catch(() => undefined);
 
+    const token = await obtainToken(options.token, signal);
+    this.#logger.addSecret(token);
+    checkpoint();
     const redemption = await this.#parts.redeem(
       {
         apiBase: options.apiBase,
-        token: options.token,
+        token,
         drillKey: options.drillKey,
         difficulty: options.difficulty,
         filters: options.filters,
@@ -212,6 +381,7 @@ export class RoleplaySession {
     );
     this.#callId = redemption.callId;
     this.#logger.addSecret(redemption.connectionTicket);
+    this.#snapshot.update({ callId: redemption.callId, persona: redemption.persona });
     checkpoint();
     await outputStarted;
     checkpoint();
@@ -223,8 +393,8 @@ export class RoleplaySession {
         onClear: () => this.#output?.clear(),
         onDrop: (deadline) => this.#drop(deadline),
         onRecover: () => this.#recover(),
-        onEnd: (summary) => this.#finish(undefined, summary.durationSec),
-        onFatal: (error) => this.#finish(error),
+        onEnd: (summary) => this.#finish({ reason: endReasonFromGateway(summary.reason), durationSec: summary.durationSec }),
+        onFatal: (error) => this.#finish({ reason: endReasonFromError(error), error }),
       },
       context,
     );
@@ -244,7 +414,32 @@ export class RoleplaySession {
       new AthosRoleplayError('INTERNAL_ERROR', 'connect() was cancelled by disconnect().', { phase: 'connect' }),
     );
     const summary = await this.#transport?.leave().catch(() => undefined);
-    this.#finish(undefined, summary?.durationSec);
+    this.#finish({ reason: 'client', durationSec: summary?.durationSec });
+  }
+
+  /**
+   * What every transition brings besides `stateChange`: the snapshot, the talk metrics' clock
+   * and the reconnect figures. Runs inside `Lifecycle.apply`, the one place transitions happen.
+   */
+  #onTransition(state: SessionState, previous: SessionState): void {
+    const now = performance.now();
+    if (previous === 'reconnecting' && this.#droppedAt !== undefined) {
+      this.#reconnectingMs += now - this.#droppedAt;
+      this.#droppedAt = undefined;
+    }
+    if (state === 'connected') {
+      if (previous === 'connecting') this.#talk.start(now);
+      else this.#talk.resume(now);
+    } else if (state === 'reconnecting') {
+      this.#talk.pause(now);
+      this.#reconnects += 1;
+      this.#droppedAt = now;
+    } else if (state === 'ended') {
+      this.#talk.stop(now);
+    }
+    const link = state === 'connected' ? { transport: this.#transport?.kind, codec: this.#transport?.codec() } : {};
+    this.#snapshot.update({ state, ...link });
+    this.#events.emit('stateChange', { state, previous });
   }
 
   #drop(deadline: number): void {
@@ -265,20 +460,38 @@ export class RoleplaySession {
    * The single way a session ends, whatever the cause: release everything, then report the
    * error (if any) and `ended` (if the call got past redemption). Runs at most once.
    */
-  #finish(error?: AthosRoleplayError, durationSec?: number): void {
+  #finish({ reason, error, durationSec }: Ending): void {
     if (!this.#lifecycle.apply('end')) return;
     this.#transport?.close();
     this.#microphone?.stop();
     this.#output?.stop();
     this.#personaSpeaking = false;
     this.#userSpeaking = false;
+    this.#snapshot.update({ personaSpeaking: false, userSpeaking: false });
     if (error) this.#events.emit('error', error);
     if (this.#callId !== undefined) {
       const elapsed = this.#liveAt === undefined ? 0 : Math.floor((Date.now() - this.#liveAt) / 1000);
       // The gateway's count wins, unless it says the call lasted longer than it can have.
       const trusted = durationSec !== undefined && durationSec <= elapsed + DURATION_SLACK_SEC;
-      this.#events.emit('ended', { callId: this.#callId, durationSec: trusted ? durationSec : elapsed });
+      this.#events.emit('ended', {
+        callId: this.#callId,
+        durationSec: trusted ? durationSec : elapsed,
+        reason,
+        metrics: this.getTalkMetrics(),
+      });
     }
+  }
+
+  #speakerLost(deviceId: string): void {
+    if (this.state === 'ended') return;
+    this.#speakerId = '';
+    this.#snapshot.update({ speakerId: '' });
+    this.#events.emit('speakerLost', { deviceId });
+  }
+
+  #setMuted(muted: boolean): void {
+    this.#muted = muted;
+    this.#snapshot.update({ muted });
   }
 
   /** Reports a mid-call error that does not end the call. */
@@ -297,6 +510,8 @@ export class RoleplaySession {
   #setUserSpeaking(speaking: boolean): void {
     if (this.#userSpeaking === speaking || this.state === 'ended') return;
     this.#userSpeaking = speaking;
+    this.#talk.setRep(speaking, performance.now());
+    this.#snapshot.update({ userSpeaking: speaking });
     this.#events.emit('userSpeaking', { speaking });
   }
 
@@ -304,12 +519,22 @@ export class RoleplaySession {
     if (this.#personaSpeaking === speaking || this.state === 'ended') return;
     if (speaking && this.state !== 'connected') return;
     this.#personaSpeaking = speaking;
+    this.#talk.setPersona(speaking, performance.now());
+    this.#snapshot.update({ personaSpeaking: speaking });
     this.#events.emit('personaSpeaking', { speaking });
   }
 
   #liveMicrophone(method: string): MicrophoneInput {
     if ((this.state === 'connected' || this.state === 'reconnecting') && this.#microphone) return this.#microphone;
     throw new AthosRoleplayError('INVALID_REQUEST', `${method}() needs a live call; wait for the 'ready' event.`, {
+      phase: 'call',
+      retryable: false,
+    });
+  }
+
+  #notEnded(method: string): void {
+    if (this.state !== 'ended') return;
+    throw new AthosRoleplayError('INVALID_REQUEST', `${method}() came after the call ended; create a new session.`, {
       phase: 'call',
       retryable: false,
     });

@@ -3,6 +3,7 @@ import type { PartContext } from '../browser/PartContext.ts';
 import type { MicrophoneInfo } from '../media/listMicrophones.ts';
 import type { MicrophoneInput, MicrophoneInputEvents } from '../media/MicrophoneInput.ts';
 import type { PersonaOutput, PersonaOutputEvents } from '../media/PersonaOutput.ts';
+import type { SpeakerInfo } from '../media/speakers.ts';
 import type { Redemption, RedemptionRequest } from '../redeem/Redemption.ts';
 import type { RedeemContext } from '../redeem/redeemToken.ts';
 import type { VoiceTransport, VoiceTransportEvents } from '../transport/VoiceTransport.ts';
@@ -18,4 +19,7 @@ export interface SessionParts {
   createOutput(events: PersonaOutputEvents, context: PartContext): PersonaOutput;
   createTransport(redemption: Redemption, events: VoiceTransportEvents, context: PartContext): VoiceTransport;
   listMicrophones(context: PartContext): Promise<MicrophoneInfo[]>;
+  listSpeakers(context: PartContext): Promise<SpeakerInfo[]>;
+  /** Rejects unless the persona can play on `deviceId` (see `checkSpeaker`). */
+  checkSpeaker(env: BrowserEnv, deviceId: string): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { browserEnv } from '../browser/BrowserEnv.ts';
 import { listMicrophones } from '../media/listMicrophones.ts';
+import { checkSpeaker, listSpeakers } from '../media/speakers.ts';
 import { WebAudioMicrophoneInput } from '../media/WebAudioMicrophoneInput.ts';
 import { WebAudioPersonaOutput } from '../media/WebAudioPersonaOutput.ts';
 import { redeemToken } from '../redeem/redeemToken.ts';
@@ -17,5 +18,7 @@ export function defaultParts(): SessionParts {
     createTransport: (redemption, events, context) =>
       new WebSocketVoiceTransport(redemption, events, context, DEFAULT_RECONNECT_POLICY),
     listMicrophones,
+    listSpeakers,
+    checkSpeaker,
   };
 }

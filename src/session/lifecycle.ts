@@ -22,9 +22,21 @@ export const TRANSITIONS: Readonly<Record<SessionState, Readonly<Partial<Record<
   },
 );
 
-/** Holds the current state and moves it only along {@link TRANSITIONS}. */
+/** Called on every transition, after the state changed. */
+export type TransitionListener = (state: SessionState, previous: SessionState) => void;
+
+/**
+ * Holds the current state and moves it only along {@link TRANSITIONS}; every move is reported
+ * to the listener, so there is one place where transitions happen and are announced.
+ */
 export class Lifecycle {
   #state: SessionState = 'idle';
+  readonly #onTransition: TransitionListener;
+
+  /** @param onTransition - told of every transition, synchronously, once the state changed. */
+  constructor(onTransition: TransitionListener = () => undefined) {
+    this.#onTransition = onTransition;
+  }
 
   /** The current state. */
   get state(): SessionState {
@@ -37,13 +49,15 @@ export class Lifecycle {
   }
 
   /**
-   * Applies `event`. Returns `true` when the state changed, `false` when the event is not
-   * allowed in the current state (the state is then unchanged).
+   * Applies `event`. Returns `true` when the state changed (the listener has then been told),
+   * `false` when the event is not allowed in the current state (the state is then unchanged).
    */
   apply(event: LifecycleEvent): boolean {
     const next = TRANSITIONS[this.#state][event];
     if (next === undefined) return false;
+    const previous = this.#state;
     this.#state = next;
+    this.#onTransition(next, previous);
     return true;
   }
 }

@@ -2,6 +2,7 @@ import { DIFFICULTIES } from '../contract/drills.js';
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import { isSecureOrLocal } from '../utils/url.ts';
 import type { AthosDrillKey } from './drills.ts';
+import type { AthosTokenFunction } from './token.ts';
 
 /** Persona difficulty: a cooperative, a standard or a tough prospect. */
 export type AthosDifficulty = (typeof DIFFICULTY_NAMES)[number];
@@ -11,8 +12,12 @@ const DIFFICULTY_NAMES = DIFFICULTIES;
 
 /** The options of `AthosRoleplay.create()`. */
 export interface AthosRoleplayCreateOptions {
-  /** The single-use session token your backend minted with `POST /v1/session`. Required. */
-  token: string;
+  /**
+   * The single-use session token your backend minted with `POST /v1/session`, or a function
+   * that mints one when `connect()` needs it (after the microphone was granted; cancelled by
+   * `disconnect()`). Required.
+   */
+  token: string | AthosTokenFunction;
   /** The drill to practise, e.g. `'ma-full-sale'`. Required. See `ATHOS_DRILL_KEYS`. */
   drillKey: AthosDrillKey;
   /** Persona difficulty. The server's default is `'Advanced'`. */
@@ -33,7 +38,7 @@ export interface AthosRoleplayCreateOptions {
 
 /** Options after validation, with defaults applied. */
 export interface ResolvedOptions {
-  token: string;
+  token: string | AthosTokenFunction;
   drillKey: string;
   difficulty: AthosDifficulty | undefined;
   filters: { state?: string; category?: string } | undefined;
@@ -47,14 +52,15 @@ export const DEFAULT_API_BASE = 'https://app.useathos.ai';
 
 /**
  * Validates `create()` options when `connect()` starts, before any network or media work.
- * A missing or blank token is `INVALID_TOKEN`; everything else that is wrong is
- * `INVALID_REQUEST`.
+ * A missing or blank token (neither a non-blank string nor a function) is `INVALID_TOKEN`;
+ * everything else that is wrong is `INVALID_REQUEST`.
  */
 export function resolveOptions(options: unknown): ResolvedOptions {
   const input = (typeof options === 'object' && options !== null ? options : {}) as Record<string, unknown>;
   const invalid = (message: string) => new AthosRoleplayError('INVALID_REQUEST', message, { phase: 'connect' });
 
-  if (typeof input.token !== 'string' || input.token.trim() === '') {
+  const token = input.token;
+  if (typeof token !== 'function' && (typeof token !== 'string' || token.trim() === '')) {
     throw new AthosRoleplayError('INVALID_TOKEN', 'The `token` option is missing or blank.', { phase: 'connect' });
   }
   if (typeof input.drillKey !== 'string' || input.drillKey.trim() === '') {
@@ -70,7 +76,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     throw invalid('The `workletUrl` option must be a string.');
   }
   return {
-    token: input.token,
+    token: token as string | AthosTokenFunction,
     drillKey: input.drillKey,
     difficulty: input.difficulty as AthosDifficulty | undefined,
     filters: input.filters as ResolvedOptions['filters'],

@@ -17,6 +17,12 @@ export interface GatewaySocketHandlers {
   onClose(code: number, reason: string): void;
 }
 
+/** Payload bytes both ways, counted across every socket of a call. */
+export interface ByteCounters {
+  sent: number;
+  received: number;
+}
+
 const OPEN = 1; // WebSocket.OPEN
 
 /**
@@ -30,6 +36,7 @@ export class GatewaySocket {
   readonly opened: Promise<void>;
   readonly #socket: WebSocket;
   readonly #logger: Logger;
+  readonly #bytes: ByteCounters;
   readonly #listeners = new AbortController();
   readonly #closed: Promise<never>;
   #lastHeardAt = performance.now();
@@ -40,9 +47,11 @@ export class GatewaySocket {
    * Opens a socket to `url`.
    *
    * @param phase - the phase of the errors that a close turns into.
+   * @param bytes - where the payload bytes sent and received are added up.
    */
-  constructor(WebSocketClass: typeof WebSocket, url: string, phase: AthosErrorPhase, logger: Logger) {
+  constructor(WebSocketClass: typeof WebSocket, url: string, phase: AthosErrorPhase, logger: Logger, bytes: ByteCounters) {
     this.#logger = logger;
+    this.#bytes = bytes;
     const socket = new WebSocketClass(url);
     this.#socket = socket;
     socket.binaryType = 'arraybuffer';
@@ -87,12 +96,18 @@ export class GatewaySocket {
 
   /** Sends a control message if the socket is open. */
   send(message: ClientMessage): void {
-    if (this.#socket.readyState === OPEN) this.#socket.send(JSON.stringify(message));
+    if (this.#socket.readyState !== OPEN) return;
+    const text = JSON.stringify(message);
+    this.#socket.send(text);
+    // The protocol's messages are ASCII: one byte per character.
+    this.#bytes.sent += text.length;
   }
 
   /** Sends one frame of captured PCM if the socket is open. */
   sendAudio(pcm: ArrayBuffer): void {
-    if (this.#socket.readyState === OPEN) this.#socket.send(pcm);
+    if (this.#socket.readyState !== OPEN) return;
+    this.#bytes.sent += pcm.byteLength;
+    this.#socket.send(pcm);
   }
 
   /** Closes the socket. Nothing is reported afterwards and pending promises stay pending. */
@@ -105,6 +120,7 @@ export class GatewaySocket {
 
   #receive(data: unknown): void {
     this.#lastHeardAt = performance.now();
+    this.#bytes.received += typeof data === 'string' ? data.length : data instanceof ArrayBuffer ? data.byteLength : 0;
     if (typeof data === 'string') {
       const parsed = parseGatewayText(data);
       if ('ignored' in parsed) this.#logger.debug(`ignored ${parsed.ignored} from the voice gateway`);

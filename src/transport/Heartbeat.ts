@@ -13,27 +13,50 @@ export interface HeartbeatOptions {
   onSilence: () => void;
 }
 
+/** Pings awaiting their pong; older ones are forgotten (their pongs were lost). */
+const MAX_PENDING_PINGS = 8;
+
 /**
  * The client's half of the heartbeat on one live socket: pings the gateway every
- * `intervalMs` and reports when nothing has arrived for {@link SILENCE_LIMIT_MS}. Starts when
- * constructed.
+ * `intervalMs`, measures the round trip of each ping when its pong comes back, and reports
+ * when nothing has arrived for {@link SILENCE_LIMIT_MS}. Starts when constructed.
  */
 export class Heartbeat {
   readonly #options: HeartbeatOptions;
   readonly #pinger: ReturnType<typeof setInterval>;
+  /** When each unanswered ping was sent, in `performance.now()` ms, by id. */
+  readonly #sentAt = new Map<number, number>();
   #watch: ReturnType<typeof setTimeout> | undefined;
   #nextPingId = 1;
 
   constructor(options: HeartbeatOptions) {
     this.#options = options;
-    this.#pinger = setInterval(() => options.ping(this.#nextPingId++), options.intervalMs);
+    this.#pinger = setInterval(() => this.#ping(), options.intervalMs);
     this.#check(false);
+  }
+
+  /**
+   * The gateway answered ping `id`: returns the round-trip time in ms, or `undefined` for a
+   * pong that answers no ping of this heartbeat (unknown, repeated or forgotten).
+   */
+  pong(id: number | undefined): number | undefined {
+    const sentAt = id === undefined ? undefined : this.#sentAt.get(id);
+    if (sentAt === undefined) return undefined;
+    this.#sentAt.delete(id as number);
+    return performance.now() - sentAt;
   }
 
   /** Stops pinging and watching. Idempotent. */
   stop(): void {
     clearInterval(this.#pinger);
     clearTimeout(this.#watch);
+  }
+
+  #ping(): void {
+    const id = this.#nextPingId++;
+    this.#sentAt.set(id, performance.now());
+    if (this.#sentAt.size > MAX_PENDING_PINGS) this.#sentAt.delete(id - MAX_PENDING_PINGS);
+    this.#options.ping(id);
   }
 
   #check(drained: boolean): void {

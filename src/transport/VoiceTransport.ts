@@ -1,3 +1,4 @@
+import type { Codec } from '../contract/voice.js';
 import type { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 
 /** What the voice connection reports to the session. */
@@ -26,11 +27,32 @@ export interface CallEndSummary {
   durationSec?: number;
 }
 
+/** What a call runs on: the kind of voice connection. */
+export type TransportKind = 'websocket';
+
+/** The transport's share of the call statistics. */
+export interface LinkStats {
+  /** The round trip of the latest answered heartbeat, in ms; `undefined` before the first. */
+  rttMs: number | undefined;
+  /** Payload bytes sent, every socket of the call included. */
+  bytesSent: number;
+  /** Payload bytes received, every socket of the call included. */
+  bytesReceived: number;
+  /** Persona frames that never arrived (gaps in their sequence numbers). */
+  lostFrames: number;
+}
+
 /**
  * The voice connection to the gateway, behind a small interface so that another transport
  * (WebRTC, say) can replace the WebSocket one without touching the session.
  */
 export interface VoiceTransport {
+  /** What kind of connection this is. */
+  readonly kind: TransportKind;
+  /** The audio codec of the call, once it is live. */
+  codec(): Codec | undefined;
+  /** The link's figures so far; cheap. */
+  stats(): LinkStats;
   /**
    * Opens the connection, authenticates with the ticket and waits until the call is live.
    * Rejects with an `AthosRoleplayError` of phase `connect`, or with the signal's reason.

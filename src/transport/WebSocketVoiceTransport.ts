@@ -1,5 +1,5 @@
 import type { PartContext } from '../browser/PartContext.ts';
-import { CLOSE, PROTOCOL_VERSION } from '../contract/voice.js';
+import { CLOSE, type Codec, PROTOCOL_VERSION } from '../contract/voice.js';
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import { toAthosError } from '../errors/toAthosError.ts';
 import type { Redemption } from '../redeem/Redemption.ts';
@@ -7,12 +7,12 @@ import { withDeadline } from '../utils/abortable.ts';
 import { quoted } from '../utils/logger.ts';
 import { isSecureOrLocal } from '../utils/url.ts';
 import { errorForClose, isDropClose } from './closeCodes.ts';
-import { GatewaySocket } from './GatewaySocket.ts';
+import { type ByteCounters, GatewaySocket } from './GatewaySocket.ts';
 import { Heartbeat } from './Heartbeat.ts';
 import type { DownlinkFrame, GatewayMessage } from './protocol.ts';
 import type { ReconnectPolicy } from './ReconnectPolicy.ts';
 import { reconnect } from './reconnect.ts';
-import type { CallEndSummary, VoiceTransport, VoiceTransportEvents } from './VoiceTransport.ts';
+import type { CallEndSummary, LinkStats, VoiceTransport, VoiceTransportEvents } from './VoiceTransport.ts';
 
 /** How long the gateway may take to accept the socket of a new call. */
 const OPEN_TIMEOUT_MS = 10_000;
@@ -29,6 +29,7 @@ type TransportState = 'connecting' | 'live' | 'dropped' | 'leaving' | 'closed';
  * and leaving.
  */
 export class WebSocketVoiceTransport implements VoiceTransport {
+  readonly kind = 'websocket';
   readonly #redemption: Redemption;
   readonly #events: VoiceTransportEvents;
   readonly #context: PartContext;
@@ -42,6 +43,10 @@ export class WebSocketVoiceTransport implements VoiceTransport {
   #heartbeat: Heartbeat | undefined;
   #resumeToken = '';
   #lastSeq = 0;
+  #codec: Codec | undefined;
+  readonly #bytes: ByteCounters = { sent: 0, received: 0 };
+  #rttMs: number | undefined;
+  #lostFrames = 0;
   /** When the link dropped, in `Date.now()` ms; the reconnect window counts from here. */
   #droppedAt = 0;
   #resuming: AbortController | undefined;
@@ -93,6 +98,20 @@ export class WebSocketVoiceTransport implements VoiceTransport {
     if (this.#state === 'live') this.#socket?.sendAudio(frame);
   }
 
+  /** `pcm16`: the only codec of protocol version 1. */
+  codec(): Codec | undefined {
+    return this.#codec;
+  }
+
+  stats(): LinkStats {
+    return {
+      rttMs: this.#rttMs === undefined ? undefined : Math.round(this.#rttMs),
+      bytesSent: this.#bytes.sent,
+      bytesReceived: this.#bytes.received,
+      lostFrames: this.#lostFrames,
+    };
+  }
+
   retryNow(): void {
     if (this.#state === 'dropped') this.#resume();
   }
@@ -123,7 +142,7 @@ export class WebSocketVoiceTransport implements VoiceTransport {
   }
 
   #open(url: string, phase: 'connect' | 'call'): GatewaySocket {
-    return new GatewaySocket(this.#context.env.WebSocket, url, phase, this.#context.logger);
+    return new GatewaySocket(this.#context.env.WebSocket, url, phase, this.#context.logger, this.#bytes);
   }
 
   #listenToBrowser(): void {
@@ -136,6 +155,7 @@ export class WebSocketVoiceTransport implements VoiceTransport {
 
   #goLive(socket: GatewaySocket, heartbeatMs: number): void {
     this.#state = 'live';
+    this.#codec = 'pcm16';
     this.#socket = socket;
     socket.attach({
       onMessage: (message) => this.#handleMessage(socket, message),
@@ -156,7 +176,7 @@ export class WebSocketVoiceTransport implements VoiceTransport {
         socket.send({ type: 'pong', id: message.id });
         break;
       case 'pong':
-        // The answer to our ping: that it arrived is all the heartbeat needs (lastHeardAt).
+        this.#rttMs = this.#heartbeat?.pong(message.id) ?? this.#rttMs;
         break;
       case 'clear':
         if (this.#state === 'live') this.#events.onClear();
@@ -178,6 +198,7 @@ export class WebSocketVoiceTransport implements VoiceTransport {
       this.#context.logger.debug(`ignored audio frame ${frame.seq}, already received`);
       return;
     }
+    this.#lostFrames += frame.seq - this.#lastSeq - 1;
     this.#lastSeq = frame.seq;
     this.#events.onAudio(frame.pcm);
   }

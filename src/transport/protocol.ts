@@ -19,7 +19,7 @@ export type GatewayMessage =
   | { type: 'live'; resumeToken: string; heartbeatMs: number }
   | { type: 'resumed'; heartbeatMs: number }
   | { type: 'ping'; id: number }
-  | { type: 'pong' }
+  | { type: 'pong'; id: number | undefined }
   | { type: 'clear' }
   | { type: 'ended'; reason: string; durationSec: number | undefined }
   | { type: 'warning'; code: string };
@@ -60,7 +60,7 @@ const READERS: { [K in GatewayMessageType]: (fields: Fields) => Extract<GatewayM
   resumed: ({ heartbeatMs }) =>
     isPositiveInteger(heartbeatMs) ? { type: 'resumed', heartbeatMs: heartbeat(heartbeatMs) } : undefined,
   ping: ({ id }) => (Number.isSafeInteger(id) ? { type: 'ping', id: id as number } : undefined),
-  pong: () => ({ type: 'pong' }),
+  pong: ({ id }) => ({ type: 'pong', id: Number.isSafeInteger(id) ? (id as number) : undefined }),
   clear: () => ({ type: 'clear' }),
   ended: ({ reason, durationSec }) => ({
     type: 'ended',

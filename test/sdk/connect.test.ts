@@ -63,7 +63,7 @@ describe('connect()', () => {
     await expect(session.connect()).rejects.toBe(failure);
     expect(events.map((event) => event.name)).toEqual(['connecting', 'error', 'ended']);
     expect(events[1]?.payload).toBe(failure);
-    expect(events[2]?.payload).toEqual({ callId: 'athos_call_fake', durationSec: 0 });
+    expect(events[2]?.payload).toMatchObject({ callId: 'athos_call_fake', durationSec: 0, reason: 'error' });
     expect(fake.microphone.stop).toHaveBeenCalled();
     expect(fake.output.stop).toHaveBeenCalled();
     expect(fake.transport.close).toHaveBeenCalled();

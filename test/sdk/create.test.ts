@@ -37,10 +37,19 @@ describe('create()', () => {
     expect(thrown).toMatchObject({ code: 'BROWSER_NOT_SUPPORTED', phase: 'create', retryable: false });
   });
 
-  it('throws BROWSER_NOT_SUPPORTED where there is no navigator', () => {
+  it('throws BROWSER_NOT_SUPPORTED where there is no navigator, saying to call it in the browser', () => {
     vi.stubGlobal('navigator', undefined);
     expect(() => create({ token: 'ast_token', drillKey: 'ma-full-sale' })).toThrow(
-      expect.objectContaining({ code: 'BROWSER_NOT_SUPPORTED' }),
+      expect.objectContaining({
+        code: 'BROWSER_NOT_SUPPORTED',
+        phase: 'create',
+        message: expect.stringMatching(/must run in the browser.*event handler or an effect/),
+      }),
     );
+  });
+
+  it('accepts a token function', () => {
+    withUserAgent(CHROME);
+    expect(create({ token: async () => 'ast_token', drillKey: 'ma-full-sale' }).state).toBe('idle');
   });
 });

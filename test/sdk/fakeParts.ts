@@ -31,6 +31,7 @@ export function fakeParts() {
     start: vi.fn(async (_signal: AbortSignal) => void calls.push('microphone.start')),
     setDevice: vi.fn(async () => undefined),
     setMuted: vi.fn(),
+    level: vi.fn(() => 0.5),
     stop: vi.fn(() => void calls.push('microphone.stop')),
   };
   const output = {
@@ -38,9 +39,16 @@ export function fakeParts() {
     push: vi.fn(),
     clear: vi.fn(),
     resume: vi.fn(async () => undefined),
+    setSpeaker: vi.fn(async (_deviceId: string) => undefined),
+    setVolume: vi.fn(),
+    level: vi.fn(() => 0.25),
+    stats: vi.fn(() => ({ jitterBufferMs: 40, lateFrames: 2, concealedFrames: 3 })),
     stop: vi.fn(() => void calls.push('output.stop')),
   };
   const transport = {
+    kind: 'websocket' as const,
+    codec: vi.fn(() => 'pcm16' as const),
+    stats: vi.fn(() => ({ rttMs: 12, bytesSent: 6400, bytesReceived: 3200, lostFrames: 1 })),
     connect: vi.fn(async (_signal: AbortSignal) => void calls.push('transport.connect')),
     sendAudio: vi.fn(),
     retryNow: vi.fn(),
@@ -71,6 +79,8 @@ export function fakeParts() {
       return transport;
     },
     listMicrophones: vi.fn(async () => [{ deviceId: 'default', label: 'Default' }]),
+    listSpeakers: vi.fn(async () => [{ deviceId: 'default', label: 'Default' }]),
+    checkSpeaker: vi.fn(async (_env: BrowserEnv, _deviceId: string) => undefined),
   };
   return { parts, calls, handles, microphone, output, transport, redeem, env };
 }

@@ -27,6 +27,10 @@ export const MAX_DEPTH = 3 * SAMPLE_RATE;
  * the target.
  *
  * Time is counted in samples read, so the buffer needs no clock of its own.
+ *
+ * It counts what went wrong: a frame that arrives after playback ran dry in the middle of an
+ * utterance is late (once per gap), and the silence played in that gap is counted in frames
+ * concealed.
  */
 export class JitterBuffer {
   readonly #frames: Int16Array[] = [];
@@ -46,6 +50,8 @@ export class JitterBuffer {
   #clock = 0;
   /** When playback last ran dry, while no frame has come since. */
   #starvedAt: number | undefined;
+  #late = 0;
+  #concealed = 0;
 
   /** Samples queued and not yet played. */
   get depth(): number {
@@ -57,11 +63,24 @@ export class JitterBuffer {
     return this.#target;
   }
 
+  /** Frames that arrived after playback had run dry mid-utterance; one per gap. */
+  get late(): number {
+    return this.#late;
+  }
+
+  /** 20 ms frames of silence played while waiting for late frames. */
+  get concealed(): number {
+    return this.#concealed;
+  }
+
   /** Queues one frame of 16-bit PCM, unless {@link MAX_DEPTH} samples are already queued. */
   push(frame: Int16Array): void {
     if (this.#depth + frame.length > MAX_DEPTH) return;
-    if (this.#starvedAt !== undefined && this.#clock - this.#starvedAt < LATE_WINDOW) {
+    const gap = this.#starvedAt === undefined ? undefined : this.#clock - this.#starvedAt;
+    if (gap !== undefined && gap < LATE_WINDOW) {
       this.#target = Math.min(MAX_TARGET, this.#target + FRAME_SAMPLES);
+      this.#late += 1;
+      this.#concealed += Math.max(1, Math.round(gap / FRAME_SAMPLES));
     }
     this.#starvedAt = undefined;
     this.#frames.push(frame);

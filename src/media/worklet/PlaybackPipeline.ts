@@ -2,6 +2,7 @@ import { SAMPLE_RATE } from '../../contract/voice.js';
 import { JitterBuffer } from '../dsp/JitterBuffer.ts';
 import { Resampler } from '../dsp/Resampler.ts';
 import { VoiceActivityDetector } from '../dsp/VoiceActivityDetector.ts';
+import type { PlaybackCounters } from './protocol.ts';
 
 /**
  * The playback side of the audio worklet, free of worklet globals: persona frames in; audio at
@@ -26,6 +27,11 @@ export class PlaybackPipeline {
   /** Queues one persona frame of 16-bit PCM at 16 kHz. */
   push(frame: Int16Array): void {
     this.#buffer.push(frame);
+  }
+
+  /** What the jitter buffer holds and has counted so far. */
+  counters(): PlaybackCounters {
+    return { depth: this.#buffer.depth, late: this.#buffer.late, concealed: this.#buffer.concealed };
   }
 
   /** Drops everything queued and forgets that the persona was speaking. */

@@ -11,6 +11,7 @@ import {
   CAPTURE_PROCESSOR,
   type CaptureCommand,
   type CaptureMessage,
+  COUNTERS_INTERVAL_MS,
   PLAYBACK_PROCESSOR,
   type PlaybackCommand,
   type PlaybackMessage,
@@ -89,6 +90,10 @@ registerProcessor(
   PLAYBACK_PROCESSOR,
   class extends StoppableProcessor {
     readonly #pipeline: PlaybackPipeline;
+    /** Render quanta (128 samples) between two reports of the counters. */
+    readonly #countersEvery: number;
+    #quanta = 0;
+    #reported = '';
     #clears = 0;
 
     constructor({ processorOptions }: { processorOptions: ProcessorOptions }) {
@@ -97,6 +102,7 @@ registerProcessor(
         const message: PlaybackMessage = { speaking, clears: this.#clears };
         this.port.postMessage(message);
       });
+      this.#countersEvery = Math.max(1, Math.round((processorOptions.sampleRate * COUNTERS_INTERVAL_MS) / 1000 / 128));
     }
 
     protected command(data: Exclude<PlaybackCommand, typeof STOP_COMMAND>): void {
@@ -111,6 +117,17 @@ registerProcessor(
     protected render(_inputs: Float32Array[][], outputs: Float32Array[][]): void {
       const channel = outputs[0]?.[0];
       if (channel) this.#pipeline.render(channel);
+      this.#quanta += 1;
+      if (this.#quanta % this.#countersEvery === 0) this.#reportCounters();
+    }
+
+    #reportCounters(): void {
+      const counters = this.#pipeline.counters();
+      const key = `${counters.depth},${counters.late},${counters.concealed}`;
+      if (key === this.#reported) return;
+      this.#reported = key;
+      const message: PlaybackMessage = { counters };
+      this.port.postMessage(message);
     }
   },
 );

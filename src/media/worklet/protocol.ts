@@ -28,9 +28,21 @@ export type CaptureMessage = ArrayBuffer | { speaking: boolean };
 /** Main thread → playback processor: a frame to queue, `'clear'`, or the stop command. */
 export type PlaybackCommand = Int16Array | 'clear' | typeof STOP_COMMAND;
 
-/** Playback processor → main thread. */
-export interface PlaybackMessage {
-  speaking: boolean;
-  /** How many `'clear'` commands the processor had handled, to discard stale reports. */
-  clears: number;
+/** The playback processor's jitter-buffer figures, in samples at 16 kHz and in frames. */
+export interface PlaybackCounters {
+  /** Samples queued and not yet played. */
+  depth: number;
+  /** Frames that arrived after playback had run dry mid-utterance. */
+  late: number;
+  /** 20 ms frames of silence played while waiting for late frames. */
+  concealed: number;
 }
+
+/** How often the playback processor reports its {@link PlaybackCounters} (when they changed). */
+export const COUNTERS_INTERVAL_MS = 100;
+
+/**
+ * Playback processor → main thread: whether the persona is audible (with how many `'clear'`
+ * commands the processor had handled, to discard stale reports), or its counters.
+ */
+export type PlaybackMessage = { speaking: boolean; clears: number } | { counters: PlaybackCounters };

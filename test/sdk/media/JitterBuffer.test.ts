@@ -67,6 +67,19 @@ describe('JitterBuffer', () => {
     play(buffer, 320 + 8_000);
     buffer.push(FRAMES[1]!);
     expect(buffer.target).toBe(320);
+    expect([buffer.late, buffer.concealed]).toEqual([0, 0]);
+  });
+
+  it('counts a late frame once per gap, and the silence played in the gap in 20 ms frames', () => {
+    const buffer = new JitterBuffer();
+    buffer.push(FRAMES[0]!);
+    play(buffer, 320 + 1_600); // ran dry, then 100 ms of silence
+    buffer.push(FRAMES[1]!);
+    buffer.push(FRAMES[2]!);
+    expect([buffer.late, buffer.concealed]).toEqual([1, 5]);
+    play(buffer, 640 + 100); // a short gap still counts a frame
+    buffer.push(FRAMES[3]!);
+    expect([buffer.late, buffer.concealed]).toEqual([2, 6]);
   });
 
   it('waits for its target before restarting after a late frame', () => {

@@ -40,4 +40,14 @@ describe('PlaybackPipeline', () => {
     expect(after.subarray(480).every((sample) => Math.abs(sample) < 1e-3)).toBe(true); // silent within 10 ms
     expect(speaking).toEqual([true]);
   });
+
+  it("exposes the jitter buffer's depth and counters", () => {
+    const pipeline = new PlaybackPipeline(48_000, () => undefined);
+    const [first, second] = pcmFrames(sine(500, 16_000, 0.04));
+    pipeline.push(first!);
+    expect(pipeline.counters()).toEqual({ depth: 320, late: 0, concealed: 0 });
+    render(pipeline, 60); // 160 ms: runs dry after 20 ms
+    pipeline.push(second!);
+    expect(pipeline.counters()).toMatchObject({ late: 1, concealed: 7 });
+  });
 });

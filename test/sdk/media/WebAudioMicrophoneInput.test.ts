@@ -237,6 +237,22 @@ describe('WebAudioMicrophoneInput', () => {
     expect(created.streams[0]!.tracks[0]!.readyState).toBe('live');
   });
 
+  it('measures the level of the microphone in use, muted or not, across a device switch; 0 once stopped', async () => {
+    const { microphone, created, audioContext } = setup();
+    expect(microphone.level()).toBe(0);
+    await microphone.start(new AbortController().signal);
+    const analyser = created.analysers[0]!;
+    expect(audioContext().sources[0]!.connect).toHaveBeenCalledWith(analyser);
+    analyser.amplitude = 1;
+    expect(microphone.level()).toBe(1);
+    microphone.setMuted(true);
+    expect(microphone.level()).toBe(1);
+    await microphone.setDevice('mic-2');
+    expect(audioContext().sources[1]!.connect).toHaveBeenCalledWith(analyser);
+    microphone.stop();
+    expect(microphone.level()).toBe(0);
+  });
+
   it('resumes an AudioContext the browser suspended', async () => {
     const { audioContext } = await started();
     audioContext().setState('suspended');

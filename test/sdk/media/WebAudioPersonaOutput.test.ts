@@ -8,13 +8,14 @@ function setup(options: { webrtc?: boolean; userAgent?: string } = {}) {
   const fake = fakeMediaEnv();
   let env = options.webrtc === false ? { ...fake.env, RTCPeerConnection: undefined } : fake.env;
   if (options.userAgent) env = { ...env, navigator: { ...env.navigator, userAgent: options.userAgent } as Navigator };
-  const events = { onSpeakingChange: vi.fn(), onError: vi.fn() };
+  const events = { onSpeakingChange: vi.fn(), onError: vi.fn(), onSpeakerLost: vi.fn() };
   const output = new WebAudioPersonaOutput(events, { ...fake.context, env });
   const play = vi.spyOn(window.HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+  const setSinkId = vi.spyOn(window.HTMLMediaElement.prototype, 'setSinkId').mockResolvedValue(undefined);
   const worklet = () => fake.created.worklets[0]!;
   const audioContext = () => fake.created.contexts[0]!;
   const element = () => document.querySelector('audio');
-  return { ...fake, events, output, play, worklet, audioContext, element };
+  return { ...fake, events, output, play, setSinkId, worklet, audioContext, element };
 }
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -175,5 +176,91 @@ describe('WebAudioPersonaOutput', () => {
     output.push(FRAME);
     expect(worklet().port.postMessage.mock.calls).toEqual([['stop']]);
     expect(events.onError).not.toHaveBeenCalled();
+  });
+
+  it('measures the level of what the worklet plays; 0 once stopped', async () => {
+    const { output, created, worklet } = setup();
+    expect(output.level()).toBe(0);
+    await output.start();
+    const analyser = created.analysers[0]!;
+    expect(worklet().connect).toHaveBeenCalledWith(analyser);
+    analyser.amplitude = 0.1; // -20 dBFS
+    expect(output.level()).toBeCloseTo(2 / 3);
+    output.stop();
+    expect(output.level()).toBe(0);
+  });
+
+  it("reports the jitter buffer's counters as the worklet last sent them, between speaking reports", async () => {
+    const { output, worklet, events } = setup();
+    await output.start();
+    expect(output.stats()).toEqual({ jitterBufferMs: 0, lateFrames: 0, concealedFrames: 0 });
+    worklet().port.receive({ counters: { depth: 960, late: 1, concealed: 4 } });
+    worklet().port.receive({ speaking: true, clears: 0 });
+    expect(output.stats()).toEqual({ jitterBufferMs: 60, lateFrames: 1, concealedFrames: 4 });
+    expect(events.onSpeakingChange.mock.calls).toEqual([[true]]);
+  });
+
+  it('sets the volume on the element, before and after it exists', async () => {
+    const { output, element } = setup();
+    output.setVolume(0.4);
+    await output.start();
+    expect(element()!.volume).toBe(0.4);
+    output.setVolume(0);
+    expect(element()!.volume).toBe(0);
+  });
+
+  it('plays on a speaker chosen before start, and switches mid-call', async () => {
+    const { output, setSinkId } = setup();
+    await output.setSpeaker('speaker');
+    expect(setSinkId).not.toHaveBeenCalled();
+    await output.start();
+    expect(setSinkId).toHaveBeenLastCalledWith('speaker');
+    await output.setSpeaker('');
+    expect(setSinkId).toHaveBeenLastCalledWith('');
+  });
+
+  it.each([
+    ['NotFoundError', 'INVALID_REQUEST'],
+    ['NotAllowedError', 'INVALID_REQUEST'],
+    ['AbortError', 'INTERNAL_ERROR'],
+  ])('maps a setSinkId %s mid-call to %s', async (name, code) => {
+    const { output, setSinkId } = setup();
+    await output.start();
+    setSinkId.mockRejectedValueOnce(domException(name));
+    await expect(output.setSpeaker('speaker')).rejects.toMatchObject({ code, phase: 'media' });
+  });
+
+  it('falls back to the default output and says so when the chosen speaker leaves the device list', async () => {
+    const { output, setSinkId, mediaDevices, events } = setup();
+    await output.setSpeaker('speaker');
+    await output.start();
+    mediaDevices.unplug('mic-2');
+    await flush();
+    expect(events.onSpeakerLost).not.toHaveBeenCalled();
+    mediaDevices.unplug('speaker');
+    await flush();
+    expect(setSinkId).toHaveBeenLastCalledWith('');
+    expect(events.onSpeakerLost.mock.calls).toEqual([['speaker']]);
+    mediaDevices.unplug('mic-1');
+    await flush();
+    expect(events.onSpeakerLost).toHaveBeenCalledTimes(1);
+  });
+
+  it('falls back to the default output when the speaker chosen before start is refused then', async () => {
+    const { output, setSinkId, events } = setup();
+    await output.setSpeaker('gone');
+    setSinkId.mockRejectedValueOnce(domException('NotFoundError'));
+    await output.start();
+    expect(events.onSpeakerLost.mock.calls).toEqual([['gone']]);
+  });
+
+  it('stops listening for device changes once stopped', async () => {
+    const { output, mediaDevices, events } = setup();
+    await output.setSpeaker('speaker');
+    await output.start();
+    output.stop();
+    mediaDevices.unplug('speaker');
+    await flush();
+    expect(events.onSpeakerLost).not.toHaveBeenCalled();
   });
 });

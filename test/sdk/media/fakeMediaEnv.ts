@@ -50,6 +50,15 @@ class FakeNode {
   readonly disconnect = vi.fn();
 }
 
+/** An AnalyserNode whose time-domain data is a constant `amplitude` (a square wave's RMS). */
+export class FakeAnalyser extends FakeNode {
+  fftSize = 2048;
+  amplitude = 0;
+  getFloatTimeDomainData(array: Float32Array): void {
+    array.fill(this.amplitude);
+  }
+}
+
 /** `new DOMException(message, name)`, as getUserMedia rejects. */
 export function domException(name: string): DOMException {
   return new DOMException(`fake ${name}`, name);
@@ -63,6 +72,7 @@ export function domException(name: string): DOMException {
 export function fakeMediaEnv() {
   const created = {
     contexts: [] as FakeAudioContext[],
+    analysers: [] as FakeAnalyser[],
     worklets: [] as FakeAudioWorkletNode[],
     streams: [] as FakeStream[],
     peers: [] as FakePeer[],
@@ -128,6 +138,11 @@ export function fakeMediaEnv() {
       const source = Object.assign(new FakeNode(), { stream });
       this.sources.push(source);
       return source;
+    }
+    createAnalyser() {
+      const analyser = new FakeAnalyser();
+      created.analysers.push(analyser);
+      return analyser;
     }
     createMediaStreamDestination() {
       this.destination = Object.assign(new FakeNode(), { channelCount: 2, stream: new FakeStream(new FakeTrack('web-audio')) });

@@ -12,10 +12,23 @@ import { fakeParts } from '../fakeParts.ts';
 import { downlinkFrame, fakeBrowser, flush, LIVE } from '../transport/fakeGateway.ts';
 
 const OPTIONS = { token: 'ast_token', drillKey: 'ma-full-sale' };
+/** The talk metrics of a call in which nobody spoke for 3 s. */
+const NO_TALK = {
+  repTalkMs: 0,
+  personaTalkMs: 0,
+  talkRatio: 0,
+  longestRepMonologueMs: 0,
+  interruptions: 0,
+  deadAirCount: 0,
+  deadAirMs: 0,
+};
 
 function record(session: RoleplaySession) {
   const events: Array<{ name: AthosEventName; payload: unknown }> = [];
-  for (const name of ATHOS_EVENT_NAMES) session.on(name, (payload) => void events.push({ name, payload }));
+  // stateChange has tests of its own (session/state.test.ts).
+  for (const name of ATHOS_EVENT_NAMES.filter((event) => event !== 'stateChange')) {
+    session.on(name, (payload) => void events.push({ name, payload }));
+  }
   return { events, names: () => events.map((event) => event.name) };
 }
 
@@ -157,7 +170,9 @@ describe('ending', () => {
     call.transportEvents.onEnd({ reason: 'max_duration', durationSec: 7200 });
     call.transportEvents.onFatal(new Error('late') as never);
     await call.session.disconnect();
-    expect(call.events).toEqual([{ name: 'ended', payload: { callId: 'athos_call_fake', durationSec: 7200 } }]);
+    expect(call.events).toEqual([
+      { name: 'ended', payload: { callId: 'athos_call_fake', durationSec: 7200, reason: 'max_duration', metrics: NO_TALK } },
+    ]);
     expect(call.transport.leave).not.toHaveBeenCalled();
   });
 
@@ -308,7 +323,12 @@ describe('a session on the WebSocket transport', () => {
     vi.setSystemTime(Date.now() + 42_000);
     call.last().receive({ type: 'ended', reason: 'ended_by_athos', callId: 'athos_call_fake', durationSec: 42 });
     expect(call.names()).toEqual(['connecting', 'ready', 'ended']);
-    expect(call.events[2]?.payload).toEqual({ callId: 'athos_call_fake', durationSec: 42 });
+    expect(call.events[2]?.payload).toEqual({
+      callId: 'athos_call_fake',
+      durationSec: 42,
+      reason: 'ended_by_athos',
+      metrics: NO_TALK,
+    });
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -321,7 +341,7 @@ describe('a session on the WebSocket transport', () => {
     socket.receive({ type: 'ended', reason: 'client', callId: 'athos_call_fake', durationSec: 3 });
     await leaving;
     expect(call.names()).toEqual(['connecting', 'ready', 'ended']);
-    expect(call.events[2]?.payload).toEqual({ callId: 'athos_call_fake', durationSec: 3 });
+    expect(call.events[2]?.payload).toEqual({ callId: 'athos_call_fake', durationSec: 3, reason: 'client', metrics: NO_TALK });
     expect(socket.closedByClient).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
   });

@@ -72,4 +72,19 @@ describe('Heartbeat', () => {
     expect(ping).not.toHaveBeenCalled();
     expect(onSilence).not.toHaveBeenCalled();
   });
+
+  it('measures the round trip of each ping once, and forgets pings never answered', () => {
+    vi.advanceTimersByTime(1000);
+    vi.advanceTimersByTime(25);
+    hear();
+    expect(heartbeat.pong(1)).toBe(25);
+    expect(heartbeat.pong(1)).toBeUndefined();
+    expect(heartbeat.pong(undefined)).toBeUndefined();
+    for (let second = 0; second < 9; second++) {
+      vi.advanceTimersByTime(1000);
+      hear();
+    }
+    expect(heartbeat.pong(2)).toBeUndefined(); // one of the eight most recent only
+    expect(heartbeat.pong(10)).toBe(25);
+  });
 });

@@ -248,6 +248,44 @@ describe('a live call', () => {
     fake.transport.close();
   });
 
+  it('measures the round trip of its own pings from their pongs; other pongs change nothing', async () => {
+    const fake = await liveTransport();
+    const socket = fake.last();
+    expect(fake.transport.stats().rttMs).toBeUndefined();
+    vi.advanceTimersByTime(1000);
+    vi.advanceTimersByTime(37);
+    socket.receive({ type: 'pong', id: 1 });
+    expect(fake.transport.stats().rttMs).toBe(37);
+    socket.receive({ type: 'pong', id: 1 });
+    socket.receive({ type: 'pong', id: 99 });
+    socket.receive({ type: 'pong' });
+    expect(fake.transport.stats().rttMs).toBe(37);
+    fake.transport.close();
+  });
+
+  it('counts payload bytes both ways and persona frames missing from the sequence; names its kind and codec', async () => {
+    const fake = fakeTransport();
+    expect([fake.transport.kind, fake.transport.codec()]).toEqual(['websocket', undefined]);
+    const connected = fake.transport.connect(new AbortController().signal);
+    const socket = fake.last();
+    socket.accept();
+    await flush();
+    socket.receive(LIVE);
+    await connected;
+    expect(fake.transport.codec()).toBe('pcm16');
+    fake.transport.sendAudio(new ArrayBuffer(640));
+    socket.receive(downlinkFrame(1));
+    socket.receive(downlinkFrame(2));
+    socket.receive(downlinkFrame(5));
+    socket.receive(downlinkFrame(5));
+    const sentText = socket.sent.filter((data): data is string => typeof data === 'string').join('').length;
+    const { bytesSent, bytesReceived, lostFrames } = fake.transport.stats();
+    expect(bytesSent).toBe(sentText + 640);
+    expect(bytesReceived).toBe(JSON.stringify(LIVE).length + 4 * (4 + 640));
+    expect(lostFrames).toBe(2);
+    fake.transport.close();
+  });
+
   it('sends captured audio while live', async () => {
     const fake = await liveTransport();
     const frame = new ArrayBuffer(640);

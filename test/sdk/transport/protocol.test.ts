@@ -26,7 +26,8 @@ describe('parseGatewayText', () => {
     });
     expect(parseGatewayText(JSON.stringify(RESUMED))).toEqual({ message: { type: 'resumed', heartbeatMs: 1000 } });
     expect(parseGatewayText('{"type":"ping","id":4}')).toEqual({ message: { type: 'ping', id: 4 } });
-    expect(parseGatewayText('{"type":"pong","id":4}')).toEqual({ message: { type: 'pong' } });
+    expect(parseGatewayText('{"type":"pong","id":4}')).toEqual({ message: { type: 'pong', id: 4 } });
+    expect(parseGatewayText('{"type":"pong","id":"4"}')).toEqual({ message: { type: 'pong', id: undefined } });
     expect(parseGatewayText('{"type":"clear","seq":80}')).toEqual({ message: { type: 'clear' } });
     expect(parseGatewayText('{"type":"warning","code":"BAD_AUDIO_FRAME","message":"odd"}')).toEqual({
       message: { type: 'warning', code: 'BAD_AUDIO_FRAME' },
