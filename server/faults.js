@@ -135,7 +135,7 @@ export const FAULT_SECRET_HEADER = 'X-Athos-Fault-Secret';
  * @typedef {object} FaultTargets
  * @property {string} secret what every request must carry in {@link FAULT_SECRET_HEADER}
  * @property {Faults} faults
- * @property {{ dropAll(): number, endCalls(callId?: string): string[] }} gateway
+ * @property {{ dropAll(closeCode?: number): number, endCalls(callId?: string): string[] }} gateway
  * @property {{ get(callId: string): import('./store/calls.js').CallRecord | undefined, all(): import('./store/calls.js').CallRecord[] }} calls
  */
 
@@ -170,7 +170,7 @@ export function registerFaultRoutes(router, { secret, faults, gateway, calls }) 
 
   route('GET', '', (ctx) => sendJson(ctx.res, 200, faults.snapshot()));
   post('/reset', () => faults.reset());
-  post('/drop', () => ({ dropped: gateway.dropAll() }));
+  post('/drop', (body) => ({ dropped: gateway.dropAll(closeCode(body.closeCode)) }));
   post('/stall', (body) => faults.stall(seconds(body)));
   post('/refuse-reconnects', (body) => faults.refuseResumes(seconds(body)));
   post('/tenant', (body) => faults.setTenant(oneOf(body.state, TENANT_STATES, 'state')));
@@ -220,6 +220,21 @@ function redemptionFault(body) {
     delayMs: integer(body.delayMs, 'delayMs', 0, 30000) ?? 0,
     remaining: integer(body.times, 'times', 1, 1000) ?? 1,
   };
+}
+
+/**
+ * A close code a server may send: 1000, 1001, 1011, or one of the application's 4000–4999.
+ * @param {unknown} value
+ * @returns {number | undefined} undefined when absent
+ */
+function closeCode(value) {
+  if (value === undefined) return undefined;
+  const valid =
+    Number.isInteger(value) &&
+    ([1000, 1001, 1011].includes(/** @type {number} */ (value)) ||
+      /** @type {number} */ (value >= 4000 && /** @type {number} */ (value) <= 4999));
+  if (!valid) throw invalid('closeCode must be 1000, 1001, 1011 or from 4000 to 4999');
+  return /** @type {number} */ (value);
 }
 
 /** @param {Record<string, unknown>} body */

@@ -13,6 +13,7 @@ import { randomSecret } from './ids.js';
 import { loadLineAudio } from './persona/audio.js';
 import { scriptedPersonaFactory } from './persona/scripted.js';
 import { getCallHandler, listCallsHandler } from './rest/calls.js';
+import { healthHandler } from './rest/health.js';
 import { createMintLimit } from './rest/mint-limit.js';
 import { redeemHandler } from './rest/roleplay.js';
 import { mintSessionHandler } from './rest/session.js';
@@ -79,6 +80,7 @@ export async function startAthosServer(overrides = {}) {
     redeemHandler({ tokens, tickets, calls, faults, connectionUrl: () => connectionUrl }),
     { cors: true },
   );
+  router.route('GET', `${API_BASE}/health`, healthHandler({ connectionUrl: () => connectionUrl }), { cors: true });
   router.route('GET', `${API_BASE}/calls`, listCallsHandler({ apiKey: config.apiKey, calls }));
   router.route('GET', `${API_BASE}/calls/:callId`, getCallHandler({ apiKey: config.apiKey, calls }));
   const faultSecret = config.faults ? (config.faultSecret ?? randomSecret('afs_')) : null;

@@ -134,10 +134,17 @@ export function createGateway({ limits, calls, tickets, faults, createPersona, o
       wss.handleUpgrade(req, socket, head, (ws) => connections.add(new Connection(ws, socket, connectionDeps)));
     },
 
-    /** Drops every voice socket without a close frame; returns how many. */
-    dropAll() {
+    /**
+     * Drops every voice socket: without a close frame, or closed with `closeCode` when given.
+     * Returns how many.
+     * @param {number} [closeCode]
+     */
+    dropAll(closeCode) {
       const count = connections.size;
-      for (const conn of connections) conn.terminate();
+      for (const conn of connections) {
+        if (closeCode === undefined) conn.terminate();
+        else conn.close(closeCode, 'closed by a fault control');
+      }
       return count;
     },
 

@@ -196,6 +196,18 @@ describe('voice faults', () => {
     again.ws.close();
   });
 
+  it('drop with a closeCode closes every socket with that code; other codes are refused', async () => {
+    const { client } = await joinCall(server);
+    const dropped = await fault('drop', { closeCode: 1011 });
+    expect(dropped.json.dropped).toBeGreaterThanOrEqual(1);
+    expect((await client.closed).code).toBe(1011);
+    for (const closeCode of [1006, 999, 5000, '4000']) {
+      const refused = await fault('drop', { closeCode });
+      expect(refused.status).toBe(400);
+      expect(refused.json.error.code).toBe('INVALID_REQUEST');
+    }
+  });
+
   it('stall: nothing is sent or read for N seconds, then the call carries on', async () => {
     const { client } = await joinCall(server);
     await waitUntil(() => client.frames.length >= 5, 3000, 'the greeting');

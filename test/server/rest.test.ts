@@ -98,6 +98,16 @@ describe('routing', () => {
   });
 });
 
+describe('GET /health', () => {
+  it('answers without credentials, for any origin, with the voice gateway new calls use', async () => {
+    const response = await request(server, 'GET', `${API}/health`, { headers: { Origin: 'https://app.example.com' } });
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual({ status: 'ok', connectionUrl: `${server.url.replace('http:', 'ws:')}/v1/voice` });
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
 describe('POST /roleplay/session', () => {
   it('redeems a token for a call, with CORS for any origin', async () => {
     const response = await redeemToken(await mintToken(server), undefined, { Origin: 'https://app.example.com' });
