@@ -1,5 +1,6 @@
 import { detectBrowserSupport } from './browser/detectBrowserSupport.ts';
 import { create } from './create.ts';
+import { preflight } from './preflight/preflight.ts';
 
 /**
  * The SDK's entry point, also the global of the script-tag build.
@@ -14,4 +15,6 @@ export const AthosRoleplay = Object.freeze({
   create,
   /** See {@link detectBrowserSupport}. */
   detectBrowserSupport,
+  /** See {@link preflight}. */
+  preflight,
 });

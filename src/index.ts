@@ -10,6 +10,13 @@ export {
 export { ATHOS_ERROR_CODES, type AthosErrorCode } from './errors/codes.ts';
 export type { MicrophoneInfo } from './media/listMicrophones.ts';
 export type { SpeakerInfo } from './media/speakers.ts';
+export { preflight } from './preflight/preflight.ts';
+export type {
+  AthosPreflightCheck,
+  AthosPreflightOptions,
+  AthosPreflightReport,
+  AthosPreflightVerdict,
+} from './preflight/report.ts';
 export type { AthosPersona } from './redeem/Redemption.ts';
 export type { AthosCallStats } from './session/callStats.ts';
 export { ATHOS_DRILL_KEYS, type AthosDrillKey } from './session/drills.ts';

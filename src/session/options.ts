@@ -86,7 +86,11 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   };
 }
 
-function resolveApiBase(value: unknown): string {
+/**
+ * The `apiBase` option with the default applied and any trailing slash removed. Throws
+ * `INVALID_REQUEST` (phase `connect`) unless it is an `https:` URL, or `http:` on localhost.
+ */
+export function resolveApiBase(value: unknown): string {
   if (value === undefined) return DEFAULT_API_BASE;
   const url = typeof value === 'string' ? parseUrl(value) : undefined;
   if (!url || !isSecureOrLocal(url, 'https:', 'http:')) {
