@@ -10,6 +10,7 @@ import type {
   AthosRoleplayError,
   AthosRoleplayErrorJSON,
   RoleplaySession,
+  SessionState,
 } from '../src/index.ts';
 import * as sdk from '../src/index.ts';
 
@@ -24,10 +25,19 @@ export type RecordedEvent = { [K in AthosEventName]: { name: K; payload: Recorde
 /** How `connect()` settled: a rejection as the error's JSON (and whether the `error` event carried the same object). */
 export type ConnectResult = { ok: true } | { ok: false; error: (AthosRoleplayErrorJSON & { sameAsEvent: boolean }) | string };
 
+/** A `stateChange`; `before` is how many other events had been recorded when it came. */
+export interface RecordedTransition {
+  state: SessionState;
+  previous: SessionState;
+  before: number;
+}
+
 const harness = {
   sdk,
   session: undefined as RoleplaySession | undefined,
+  /** Every event but `stateChange`, which goes to `transitions`. */
   events: [] as RecordedEvent[],
+  transitions: [] as RecordedTransition[],
   connectResult: undefined as ConnectResult | undefined,
   /** Every token redemption the page started, in order: its HTTP status once answered. */
   redemptions: [] as Array<{ status?: number }>,
@@ -38,7 +48,10 @@ const harness = {
     const session = sdk.create(options);
     harness.session = session;
     session.on('error', (error) => errorInstances.push(error));
-    for (const name of sdk.ATHOS_EVENT_NAMES) {
+    session.on('stateChange', ({ state, previous }) => {
+      harness.transitions.push({ state, previous, before: harness.events.length });
+    });
+    for (const name of sdk.ATHOS_EVENT_NAMES.filter((event) => event !== 'stateChange')) {
       session.on(name, (payload: unknown) => {
         const value = payload instanceof sdk.AthosRoleplayError ? payload.toJSON() : payload;
         harness.events.push({ name, payload: value, at: performance.now() } as RecordedEvent);

@@ -140,7 +140,7 @@ test_(
     await expect.poll(async () => (await athos.rest(`/calls/${callId}`)).status).toBe(200);
     const { body } = await athos.rest(`/calls/${callId}`);
     expect(body).toMatchObject({ callId, endedAt: expect.any(String) });
-    expect(events[2]?.payload).toEqual({ callId, durationSec: body.durationSec });
+    expect(events[2]?.payload).toMatchObject({ callId, durationSec: body.durationSec, reason: 'client' });
   },
 );
 
@@ -152,7 +152,7 @@ test_('a call ended by the server fires ended with its call id, and leaves nothi
   expect(events.map((event) => event.name)).toEqual(['connecting', 'ready', 'ended']);
   await expect.poll(async () => (await athos.rest(`/calls/${callId}`)).status).toBe(200);
   const { body } = await athos.rest(`/calls/${callId}`);
-  expect(events[2]?.payload).toEqual({ callId, durationSec: body.durationSec });
+  expect(events[2]?.payload).toMatchObject({ callId, durationSec: body.durationSec, reason: 'ended_by_athos' });
   expect(await sessionState(page)).toBe('ended');
   await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
 });

@@ -111,7 +111,7 @@ test('NETWORK_LOST: reconnects refused past 30 s end the call, then ended, then 
   const events = await callEvents(page);
   expect(events.map((event) => event.name)).toEqual(['connecting', 'ready', 'reconnecting', 'error', 'ended']);
   expect(events[3]?.payload).toMatchObject({ code: 'NETWORK_LOST', phase: 'call', retryable: true });
-  expect(events[4]?.payload).toMatchObject({ callId });
+  expect(events[4]?.payload).toMatchObject({ callId, reason: 'network_lost' });
   // connect() had long resolved: a mid-call error is an event only.
   expect(await connectResult(page)).toEqual({ ok: true });
   expect(await sessionState(page)).toBe('ended');

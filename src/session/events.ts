@@ -8,8 +8,8 @@ import type { AthosTalkMetrics } from './TalkMetrics.ts';
 export type AthosEventMap = {
   /**
    * The lifecycle state changed (`idle → connecting → connected ⇄ reconnecting → ended`); on
-   * every transition, just before the event that goes with it (`connecting`, `ready`,
-   * `reconnecting`, `reconnected`, `error`/`ended`).
+   * every transition, before the event that goes with it (`connecting`, `ready`,
+   * `reconnecting` (after the speaking flags reset by the drop), `reconnected`, `error`/`ended`).
    */
   stateChange: { state: SessionState; previous: SessionState };
   /** `connect()` started. */
