@@ -1,11 +1,10 @@
-import type { Codec } from '../contract/voice.js';
 import type { AthosPersona } from '../redeem/Redemption.ts';
-import type { TransportKind } from '../transport/VoiceTransport.ts';
+import type { AudioCodec, TransportKind } from '../transport/VoiceTransport.ts';
 import type { Logger } from '../utils/logger.ts';
 import type { SessionState } from './lifecycle.ts';
 
 /** The audio codec a call runs on: `opus` where both sides can, `pcm16` otherwise. */
-export type AthosCodec = Codec;
+export type AthosCodec = AudioCodec;
 
 /** What a call runs on: the kind of voice connection. */
 export type AthosTransport = TransportKind;

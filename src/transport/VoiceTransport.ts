@@ -1,4 +1,3 @@
-import type { Codec } from '../contract/voice.js';
 import type { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 
 /** What the voice connection reports to the session. */
@@ -30,6 +29,12 @@ export interface CallEndSummary {
 /** What a call runs on: the kind of voice connection. */
 export type TransportKind = 'websocket';
 
+/**
+ * The audio codecs of the protocol (`CODECS` of the contract), spelled out here so that the
+ * bundled type declarations carry them; test/sdk/contract.test.ts keeps the two equal.
+ */
+export type AudioCodec = 'opus' | 'pcm16';
+
 /** The transport's share of the call statistics. */
 export interface LinkStats {
   /** The round trip of the latest answered heartbeat, in ms; `undefined` before the first. */
@@ -50,7 +55,7 @@ export interface VoiceTransport {
   /** What kind of connection this is. */
   readonly kind: TransportKind;
   /** The audio codec of the call, once it is live. */
-  codec(): Codec | undefined;
+  codec(): AudioCodec | undefined;
   /** The link's figures so far; cheap. */
   stats(): LinkStats;
   /**

@@ -1,5 +1,5 @@
 import type { PartContext } from '../browser/PartContext.ts';
-import { CLOSE, type Codec, PROTOCOL_VERSION } from '../contract/voice.js';
+import { CLOSE, PROTOCOL_VERSION } from '../contract/voice.js';
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import { toAthosError } from '../errors/toAthosError.ts';
 import type { Redemption } from '../redeem/Redemption.ts';
@@ -12,7 +12,7 @@ import { Heartbeat } from './Heartbeat.ts';
 import type { DownlinkFrame, GatewayMessage } from './protocol.ts';
 import type { ReconnectPolicy } from './ReconnectPolicy.ts';
 import { reconnect } from './reconnect.ts';
-import type { CallEndSummary, LinkStats, VoiceTransport, VoiceTransportEvents } from './VoiceTransport.ts';
+import type { AudioCodec, CallEndSummary, LinkStats, VoiceTransport, VoiceTransportEvents } from './VoiceTransport.ts';
 
 /** How long the gateway may take to accept the socket of a new call. */
 const OPEN_TIMEOUT_MS = 10_000;
@@ -43,7 +43,7 @@ export class WebSocketVoiceTransport implements VoiceTransport {
   #heartbeat: Heartbeat | undefined;
   #resumeToken = '';
   #lastSeq = 0;
-  #codec: Codec | undefined;
+  #codec: AudioCodec | undefined;
   readonly #bytes: ByteCounters = { sent: 0, received: 0 };
   #rttMs: number | undefined;
   #lostFrames = 0;
@@ -99,7 +99,7 @@ export class WebSocketVoiceTransport implements VoiceTransport {
   }
 
   /** `pcm16`: the only codec of protocol version 1. */
-  codec(): Codec | undefined {
+  codec(): AudioCodec | undefined {
     return this.#codec;
   }
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLOSE, CLOSE_MEANINGS } from '../../src/contract/voice.js';
+import { CLOSE, CLOSE_MEANINGS, CODECS, type Codec } from '../../src/contract/voice.js';
+import type { AudioCodec } from '../../src/transport/VoiceTransport.ts';
 
 /** The close-code table of docs/protocol.md section 7, as `code → SDK error column`. */
 function documentedCloseCodes(): Map<number, string> {
@@ -24,5 +25,14 @@ describe('the protocol page and the shared close codes agree', () => {
     if (meaning.drop) expect(row).toBe(`none: reconnect (before \`live\`: \`${meaning.error}\`)`);
     else if (row.startsWith('none:')) expect(Number(code)).toBe(CLOSE.REPLACED);
     else expect(row).toBe(`\`${meaning.error}\``);
+  });
+});
+
+describe('the codecs the SDK names', () => {
+  it("are the contract's, in types and at run time", () => {
+    // Each assignment compiles only if every codec of one side is a codec of the other.
+    const contractInSdk: readonly AudioCodec[] = CODECS;
+    const sdkInContract: readonly Codec[] = ['opus', 'pcm16'] as AudioCodec[];
+    expect(contractInSdk).toEqual(sdkInContract);
   });
 });
