@@ -1,6 +1,12 @@
 /**
  * The call: starting one as an integrator would, what the SDK reports while it runs (state,
- * persona, speaking, level, microphones, reconnects) and the "After the call" card.
+ * persona, speaking, levels, devices, statistics, talk metrics, reconnects) and the "After the
+ * call" card.
+ *
+ * The page renders the session the way an app's call screen would: the state from
+ * `stateChange`, everything else of `session.snapshot` through one `session.subscribe()`, the
+ * level meters from `getInputLevel()`/`getOutputLevel()` on every animation frame, and the
+ * figures from `getStats()`/`getTalkMetrics()` every second.
  *
  * One call at a time: every control that starts a call (marked `data-starts-call`) is off from
  * the click that starts one until it is over, with a visible reason, and {@link startCall}
@@ -13,14 +19,15 @@ import {
   type AthosPersona,
   create,
   type RoleplaySession,
+  type SessionSnapshot,
 } from '../src/index.ts';
 import { demoApi } from './demoApi.ts';
 import { element, fillFields } from './dom.ts';
 import { backendReport, clearErrors, reportOf, showEndingError, showOngoingError } from './errors.ts';
 import { refreshFaultStatus } from './faults.ts';
-import { LevelMeter } from './levelMeter.ts';
+import { showStats, showTalkMetrics } from './figures.ts';
 import { logEvent, note, onClick } from './log.ts';
-import { type CallState, callInProgress, createCallState, type DemoState, endReason } from './state.ts';
+import { type CallState, callInProgress, createCallState, type DemoState, END_REASONS } from './state.ts';
 
 const ui = {
   setup: element<HTMLFormElement>('setup'),
@@ -37,21 +44,24 @@ const ui = {
   userSpeaking: element('user-speaking'),
   level: element<HTMLMeterElement>('level'),
   levelNote: element('level-note'),
+  outputLevel: element<HTMLMeterElement>('output-level'),
   microphone: element<HTMLSelectElement>('microphone'),
+  speaker: element<HTMLSelectElement>('speaker'),
+  volume: element<HTMLInputElement>('volume'),
   mute: element<HTMLButtonElement>('mute'),
   end: element<HTMLButtonElement>('end'),
+  stats: element('stats'),
+  talk: element('talk'),
   result: element('result'),
   resultCallId: element('result-call-id'),
   resultDuration: element('result-duration'),
   resultReason: element('result-reason'),
+  resultReasonText: element('result-reason-text'),
+  resultMetrics: element('result-metrics'),
   resultScore: element('result-score'),
   resultStatus: element('result-status'),
   transcript: element('transcript'),
 };
-
-const meter = new LevelMeter((level) => {
-  ui.level.value = level;
-});
 
 /** What a QA action changes about the call it starts. */
 export interface StartOverrides {
@@ -98,6 +108,14 @@ export async function startCall(state: DemoState, overrides: StartOverrides = {}
   }
   const { session } = call;
   watch(state, call, session);
+  // The speaker confirmed in "Check my setup" plays the persona from her first word.
+  if (state.speakerId !== '') {
+    await session
+      .setSpeaker(state.speakerId)
+      .then(() => note(`setSpeaker(${JSON.stringify(state.speakerId)}) before connect()`))
+      .catch((error: unknown) => note('setSpeaker() failed; the persona plays on the default output', error));
+  }
+  session.setVolume(Number(ui.volume.value));
   await session.connect().then(
     () => note('connect() resolved'),
     (error: unknown) =>
@@ -108,17 +126,15 @@ export async function startCall(state: DemoState, overrides: StartOverrides = {}
 }
 
 function watch(state: DemoState, call: CallState, session: RoleplaySession): void {
-  for (const name of ATHOS_EVENT_NAMES) {
-    session.on(name, (payload: unknown) => {
-      logEvent(name, payload);
-      ui.state.textContent = session.state;
-    });
-  }
+  for (const name of ATHOS_EVENT_NAMES) session.on(name, (payload: unknown) => logEvent(name, payload));
+  session.on('stateChange', ({ state: now }) => {
+    ui.state.textContent = now;
+  });
+  session.subscribe(() => render(session.snapshot));
   session.on('ready', ({ persona }) => void onReady(call, session, persona));
-  session.on('personaSpeaking', ({ speaking }) => indicate(ui.personaSpeaking, 'Persona', speaking));
-  session.on('userSpeaking', ({ speaking }) => indicate(ui.userSpeaking, 'You', speaking));
   session.on('reconnecting', ({ deadline }) => startReconnectCountdown(call, deadline));
   session.on('reconnected', () => stopReconnectCountdown(call, 'Reconnected: the call goes on.'));
+  session.on('speakerLost', () => void listSpeakers(session));
   session.on('error', (error) => {
     // The SDK reports the error that ends a session after the session has ended.
     if (session.state === 'ended' && !call.over) {
@@ -133,6 +149,16 @@ function watch(state: DemoState, call: CallState, session: RoleplaySession): voi
   session.on('ended', (ended) => void onEnded(state, call, ended));
 }
 
+/** Everything of the snapshot the call card shows. */
+function render(snapshot: SessionSnapshot): void {
+  indicate(ui.personaSpeaking, 'Persona', snapshot.personaSpeaking);
+  indicate(ui.userSpeaking, 'You', snapshot.userSpeaking);
+  ui.mute.textContent = snapshot.muted ? 'Unmute' : 'Mute';
+  ui.mute.setAttribute('aria-pressed', String(snapshot.muted));
+  ui.levelNote.textContent = snapshot.muted ? '(muted: not sent to the persona)' : '';
+  if ([...ui.speaker.options].some((option) => option.value === snapshot.speakerId)) ui.speaker.value = snapshot.speakerId;
+}
+
 async function onReady(call: CallState, session: RoleplaySession, persona: AthosPersona): Promise<void> {
   call.wentLive = true;
   ui.persona.hidden = false;
@@ -140,9 +166,23 @@ async function onReady(call: CallState, session: RoleplaySession, persona: Athos
   fillFields(ui.personaDetails, persona.details ?? { details: 'none for this drill' });
   ui.mute.disabled = false;
   ui.end.disabled = false;
+  ui.volume.disabled = false;
+  drawLevels(call, session);
+  const figures = () => {
+    showStats(ui.stats, session.getStats());
+    showTalkMetrics(ui.talk, session.getTalkMetrics());
+  };
+  figures();
+  call.figuresTimer = setInterval(figures, 1_000);
   await listMicrophones(session);
-  if (session.state === 'ended') return;
-  await meter.start().catch((error: unknown) => note('The level meter could not open the microphone', error));
+  await listSpeakers(session);
+}
+
+/** Redraws both level meters on every animation frame until the call is over. */
+function drawLevels(call: CallState, session: RoleplaySession): void {
+  ui.level.value = session.getInputLevel();
+  ui.outputLevel.value = session.getOutputLevel();
+  call.levelFrame = requestAnimationFrame(() => drawLevels(call, session));
 }
 
 /** Fills the microphone picker; again after a microphone went away, to offer the others. */
@@ -156,6 +196,23 @@ async function listMicrophones(session: RoleplaySession): Promise<void> {
   }
 }
 
+/** Fills the speaker picker with the default output first; again after the chosen one went away. */
+async function listSpeakers(session: RoleplaySession): Promise<void> {
+  try {
+    const speakers = await session.listSpeakers();
+    ui.speaker.replaceChildren(
+      new Option('Default output', ''),
+      ...speakers
+        .filter(({ deviceId }) => deviceId !== 'default')
+        .map(({ deviceId, label }) => new Option(label || deviceId, deviceId)),
+    );
+    ui.speaker.value = session.snapshot.speakerId;
+    ui.speaker.disabled = session.state === 'ended';
+  } catch (error) {
+    note('listSpeakers() failed', error);
+  }
+}
+
 interface ScoredCall {
   status: string;
   transcript: { role: 'assistant' | 'user'; content: string }[];
@@ -163,12 +220,14 @@ interface ScoredCall {
 }
 
 async function onEnded(state: DemoState, call: CallState, ended: AthosEventMap['ended']): Promise<void> {
-  const { callId, durationSec } = ended;
+  const { callId, durationSec, reason, metrics } = ended;
   finish(state, call);
   ui.result.hidden = false;
   ui.resultCallId.textContent = callId;
   ui.resultDuration.textContent = `${durationSec} s`;
-  ui.resultReason.textContent = endReason(ended, call);
+  ui.resultReason.textContent = reason;
+  ui.resultReasonText.textContent = `: ${END_REASONS[reason]}`;
+  showTalkMetrics(ui.resultMetrics, metrics);
   if (!call.wentLive) {
     ui.resultStatus.textContent = 'The call never went live, so Athos keeps no record of it.';
     return;
@@ -201,12 +260,15 @@ async function onEnded(state: DemoState, call: CallState, ended: AthosEventMap['
   }
 }
 
-/** Turns every control that starts a call on or off, as the state allows. */
+/** Turns every control that starts a call (or needs the page idle) on or off, as the state allows. */
 export function showStartControls(state: DemoState): void {
   const running = callInProgress(state);
   for (const control of document.querySelectorAll<HTMLButtonElement>('[data-starts-call]')) {
     const needsToken = control.dataset.startsCall === 'with-last-token';
     control.disabled = !state.config || running || (needsToken && state.lastToken === undefined);
+  }
+  for (const control of document.querySelectorAll<HTMLButtonElement>('[data-idle-only]')) {
+    control.disabled = !state.config || running;
   }
   for (const hint of document.querySelectorAll<HTMLElement>('[data-shown-while-call-runs]')) hint.hidden = !running;
 }
@@ -217,6 +279,9 @@ function showStarting(state: DemoState): void {
   ui.persona.hidden = true;
   ui.transcript.replaceChildren();
   ui.resultScore.textContent = '';
+  ui.resultMetrics.replaceChildren();
+  ui.stats.replaceChildren();
+  ui.talk.replaceChildren();
   ui.state.textContent = 'idle';
   showStartControls(state);
 }
@@ -225,15 +290,22 @@ function showStarting(state: DemoState): void {
 function finish(state: DemoState, call: CallState): void {
   if (call.over) return;
   call.over = true;
-  meter.stop();
+  if (call.levelFrame !== undefined) cancelAnimationFrame(call.levelFrame);
+  clearInterval(call.figuresTimer);
+  if (call.session) {
+    showStats(ui.stats, call.session.getStats());
+    showTalkMetrics(ui.talk, call.session.getTalkMetrics());
+  }
+  ui.level.value = 0;
+  ui.outputLevel.value = 0;
   stopReconnectCountdown(call);
-  ui.mute.textContent = 'Mute';
-  ui.mute.setAttribute('aria-pressed', 'false');
-  ui.levelNote.textContent = '';
   ui.mute.disabled = true;
   ui.end.disabled = true;
   ui.enableAudio.hidden = true;
   ui.microphone.disabled = true;
+  ui.speaker.disabled = true;
+  ui.volume.disabled = true;
+  ui.levelNote.textContent = '';
   indicate(ui.personaSpeaking, 'Persona', false);
   indicate(ui.userSpeaking, 'You', false);
   showStartControls(state);
@@ -266,38 +338,34 @@ function stopReconnectCountdown(call: CallState, message?: string): void {
   ui.reconnectBanner.textContent = message;
 }
 
-/** Wires the call's own controls: the start form, end, mute, microphone and "Enable audio". */
+/** Wires the call's own controls: the start form, end, mute, devices, volume and "Enable audio". */
 export function wireCallControls(state: DemoState): void {
   ui.setup.addEventListener('submit', (event) => {
     event.preventDefault();
     void startCall(state);
   });
-  onClick('end', () => {
-    const call = state.call;
-    if (!call?.session) return;
-    call.disconnectedByPage = true;
-    return call.session.disconnect();
-  });
+  onClick('end', () => state.call?.session?.disconnect());
   onClick('mute', async () => {
-    const call = state.call;
-    if (!call?.session) return;
-    await (call.muted ? call.session.unmute() : call.session.mute());
-    call.muted = !call.muted;
-    ui.mute.textContent = call.muted ? 'Unmute' : 'Mute';
-    ui.mute.setAttribute('aria-pressed', String(call.muted));
-    ui.levelNote.textContent = call.muted ? '(muted: not sent to the persona)' : '';
-    note(call.muted ? 'mute()' : 'unmute()');
+    const session = state.call?.session;
+    if (!session) return;
+    await (session.muted ? session.unmute() : session.mute());
+    note(session.muted ? 'mute()' : 'unmute()');
   });
   ui.microphone.addEventListener('change', () => {
     const deviceId = ui.microphone.value;
     void state.call?.session
       ?.setMicrophone(deviceId)
-      .then(() => {
-        note(`setMicrophone(${JSON.stringify(deviceId)})`);
-        return meter.start(deviceId);
-      })
+      .then(() => note(`setMicrophone(${JSON.stringify(deviceId)})`))
       .catch((error: unknown) => note('setMicrophone() failed', error));
   });
+  ui.speaker.addEventListener('change', () => {
+    const deviceId = ui.speaker.value;
+    void state.call?.session
+      ?.setSpeaker(deviceId)
+      .then(() => note(`setSpeaker(${JSON.stringify(deviceId)})`))
+      .catch((error: unknown) => note('setSpeaker() failed', error));
+  });
+  ui.volume.addEventListener('input', () => state.call?.session?.setVolume(Number(ui.volume.value)));
   onClick('enable-audio', async () => {
     await state.call?.session?.resumeAudio();
     ui.enableAudio.hidden = true;

@@ -3,9 +3,10 @@
  * then `create()` and `connect()`), shows everything the SDK reports, and, when the local
  * server runs with fault controls, breaks calls on purpose.
  *
- * One state object (demo/state.ts) and a file per thing the page shows: the call
- * (demo/call.ts), the QA panel (demo/qaPanel.ts, demo/faults.ts), the event log (demo/log.ts)
- * and the errors (demo/errors.ts).
+ * One state object (demo/state.ts) and a file per thing the page shows: "Check my setup"
+ * (demo/setupCheck.ts, demo/tone.ts), the call (demo/call.ts, demo/figures.ts), the QA panel
+ * (demo/qaPanel.ts, demo/faults.ts), the event log (demo/log.ts) and the errors
+ * (demo/errors.ts).
  */
 import { ATHOS_DRILL_KEYS, detectBrowserSupport } from '../src/index.ts';
 import { showStartControls, wireCallControls } from './call.ts';
@@ -15,6 +16,7 @@ import { backendReport, showEndingError } from './errors.ts';
 import { refreshFaultStatus } from './faults.ts';
 import { clearLog, onClick } from './log.ts';
 import { wireQaPanel } from './qaPanel.ts';
+import { wireSetupCheck } from './setupCheck.ts';
 import { createDemoState, type DemoConfig } from './state.ts';
 
 async function init(): Promise<void> {
@@ -26,6 +28,7 @@ async function init(): Promise<void> {
     banner.textContent = `This browser is not supported (${support.reason}). Use desktop Chrome, Edge or Firefox; starting a call will fail with BROWSER_NOT_SUPPORTED.`;
   }
   element<HTMLSelectElement>('drill').replaceChildren(...ATHOS_DRILL_KEYS.map((key) => new Option(key, key)));
+  wireSetupCheck(state);
   wireCallControls(state);
   wireQaPanel(state);
   onClick('clear-log', clearLog);

@@ -3,7 +3,7 @@
  * actions (demo/call.ts, demo/qaPanel.ts) change it; the views show it and keep nothing of
  * their own but the DOM.
  */
-import type { AthosEventMap, AthosRoleplayError, RoleplaySession } from '../src/index.ts';
+import type { AthosEndReason, AthosRoleplayError, RoleplaySession } from '../src/index.ts';
 
 /** What the demo backend tells the page at load (`GET /demo-api/config`). */
 export interface DemoConfig {
@@ -19,16 +19,16 @@ export interface CallState {
   session: RoleplaySession | undefined;
   /** Whether the call got to `ready`: only such a call is recorded and scored by Athos. */
   wentLive: boolean;
-  /** Whether the rep is muted. */
-  muted: boolean;
-  /** Whether the page itself called `disconnect()`. */
-  disconnectedByPage: boolean;
   /** The error that ended the call or kept it from starting, if one did. */
   endingError: AthosRoleplayError | undefined;
   /** Whether the call is over: ended, failed, or never got a session. */
   over: boolean;
   /** Ticks the reconnect countdown while the call reconnects. */
   reconnectTimer: ReturnType<typeof setInterval> | undefined;
+  /** Redraws the level meters on every animation frame while the call runs. */
+  levelFrame: number | undefined;
+  /** Refreshes the statistics and the talk metrics every second while the call runs. */
+  figuresTimer: ReturnType<typeof setInterval> | undefined;
 }
 
 /** Everything the demo page knows. */
@@ -41,11 +41,13 @@ export interface DemoState {
   call: CallState | undefined;
   /** Refreshes the fault status line when the soonest timed fault runs out. */
   faultExpiryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The speaker chosen in "Check my setup" (`''`: the default), used by the next calls. */
+  speakerId: string;
 }
 
 /** The state of a page that has just loaded. */
 export function createDemoState(): DemoState {
-  return { config: undefined, lastToken: undefined, call: undefined, faultExpiryTimer: undefined };
+  return { config: undefined, lastToken: undefined, call: undefined, faultExpiryTimer: undefined, speakerId: '' };
 }
 
 /** The state of a call that is starting. */
@@ -53,11 +55,11 @@ export function createCallState(): CallState {
   return {
     session: undefined,
     wentLive: false,
-    muted: false,
-    disconnectedByPage: false,
     endingError: undefined,
     over: false,
     reconnectTimer: undefined,
+    levelFrame: undefined,
+    figuresTimer: undefined,
   };
 }
 
@@ -66,14 +68,12 @@ export function callInProgress(state: DemoState): boolean {
   return state.call !== undefined && !state.call.over;
 }
 
-/**
- * Why a call ended, as the "After the call" card shows it: the `reason` of the `ended` event
- * when the SDK sends one, and until it does, what the page saw itself: its own `disconnect()`
- * (`client`), or the code of the error that ended the call.
- */
-export function endReason(ended: AthosEventMap['ended'], call: CallState): string {
-  if ('reason' in ended && typeof ended.reason === 'string') return ended.reason;
-  if (call.disconnectedByPage) return 'client';
-  if (call.endingError) return call.endingError.code;
-  return 'Athos ended it (max_duration or ended_by_athos; this SDK version does not say which)';
-}
+/** What each reason of the `ended` event means, as the "After the call" card explains it. */
+export const END_REASONS: Readonly<Record<AthosEndReason, string>> = Object.freeze({
+  client: 'the page called disconnect()',
+  max_duration: 'the call reached Athos’s duration ceiling',
+  ended_by_athos: 'Athos ended the call',
+  resume_timeout: 'after a drop, Athos refused to resume the call (its window passed, or the call had ended)',
+  network_lost: 'the connection did not come back within 30 s',
+  error: 'an error ended the call (see the error panel)',
+});

@@ -11,13 +11,21 @@ import { audioElementPeak, expect, leftovers, NOTHING_RUNNING, test } from './fi
 
 test.use({ viewport: { width: 1280, height: 800 } });
 
-/** The level the demo's input meter shows now. */
-function meterLevel(page: Page): Promise<number> {
-  return page.locator('#level').evaluate((meter: HTMLMeterElement) => meter.value);
+/** The loudest level a meter of the demo shows over a second. */
+function meterPeak(page: Page, id: 'level' | 'output-level'): Promise<number> {
+  return page.locator(`#${id}`).evaluate(async (meter: HTMLMeterElement) => {
+    let peak = 0;
+    const until = performance.now() + 1_000;
+    while (performance.now() < until) {
+      peak = Math.max(peak, meter.value);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return peak;
+  });
 }
 
 test('a QA person runs a whole call on the demo page', async ({ demoPage: page, athos }, testInfo) => {
-  test.setTimeout(90_000);
+  test.setTimeout(120_000);
   const log = page.locator('#log');
 
   // Start: drill, difficulty and state, then the keyboard on the start button.
@@ -36,8 +44,12 @@ test('a QA person runs a whole call on the demo page', async ({ demoPage: page, 
   // The persona is heard at the SDK's <audio> element, and the page says so.
   await expect(page.locator('#persona-speaking')).toHaveText('Persona: speaking', { timeout: 15_000 });
   await expect.poll(() => audioElementPeak(page, 1000), { timeout: 15_000 }).toBeGreaterThan(0.05);
-  // The fake microphone's sentence moves the input meter.
-  await expect.poll(() => meterLevel(page), { timeout: 15_000 }).toBeGreaterThan(0.05);
+  // The SDK's levels move both meters: the fake microphone's sentence, and the persona.
+  await expect.poll(() => meterPeak(page, 'level'), { timeout: 15_000 }).toBeGreaterThan(0.3);
+  await expect.poll(() => meterPeak(page, 'output-level'), { timeout: 20_000 }).toBeGreaterThan(0.3);
+  // The figures of getStats() and getTalkMetrics(), refreshed every second.
+  await expect(page.locator('#stats')).toContainText(/round trip\s*\d+ ms/);
+  await expect(page.locator('#talk')).toContainText(/persona talked\s*[1-9]/);
   await page.screenshot({ path: testInfo.outputPath('demo-mid-call.png'), fullPage: true });
 
   // Mute and unmute.
@@ -46,6 +58,7 @@ test('a QA person runs a whole call on the demo page', async ({ demoPage: page, 
   await expect(page.getByRole('button', { name: 'Unmute', exact: true })).toHaveAttribute('aria-pressed', 'true');
   await expect(page.locator('#user-speaking')).toHaveText('You: silent');
   await expect(page.locator('#level-note')).toContainText('muted');
+  expect(await meterPeak(page, 'level')).toBe(0);
   await page.getByRole('button', { name: 'Unmute', exact: true }).click();
   await expect(mute).toHaveAttribute('aria-pressed', 'false');
 
@@ -81,7 +94,11 @@ test('a QA person runs a whole call on the demo page', async ({ demoPage: page, 
   await expect(page.locator('#result-duration')).toHaveText(/^\d+ s$/);
   await expect(page.locator('#transcript li.turn-persona').first()).toContainText('Persona', { timeout: 20_000 });
   await expect(page.locator('#result-score')).toContainText('/ 100 (local score)');
+  await expect(page.locator('#result-reason')).toHaveText('client');
+  await expect(page.locator('#result-metrics')).toContainText(/you talked\s*\d+\.\d s/);
+  await expect(page.locator('#stats')).toContainText(/reconnects\s*1 \(/);
   await expect(page.locator('#level')).toHaveJSProperty('value', 0);
+  await expect(page.locator('#output-level')).toHaveJSProperty('value', 0);
   await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
   await page.screenshot({ path: testInfo.outputPath('demo-after-call.png'), fullPage: true });
   await page.setViewportSize({ width: 800, height: 800 });
@@ -125,6 +142,40 @@ async function startLiveCall(page: Page): Promise<string> {
   await expect(page.locator('#state')).toHaveText('connected');
   return callId;
 }
+
+test('"Check my setup" shows the pre-call report, plays a tone on the chosen speaker and uses the confirmed one for calls', async ({
+  demoPage: page,
+}) => {
+  const run = page.getByRole('button', { name: 'Check my setup', exact: true });
+  await run.click();
+  const items = page.locator('#check-items li');
+  await expect(items).toHaveCount(8, { timeout: 15_000 });
+  for (const item of ['Browser', 'Secure page', 'Microphone', 'Athos API', 'Voice connection', 'Audio without a click']) {
+    await expect(items.filter({ hasText: item }).first().locator('.check-verdict')).toHaveText('pass');
+  }
+  await expect(items.filter({ hasText: 'Athos API' })).toContainText(/Round trip \d+ ms/);
+  await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
+
+  // Chromium's fake devices include outputs: pick one that is not the default.
+  const speaker = page.getByLabel('Speaker to test');
+  const outputs = await speaker.locator('option').evaluateAll((all: HTMLOptionElement[]) => all.map((o) => o.value));
+  expect(outputs[0]).toBe('');
+  const chosen = outputs.find((value) => value !== '') ?? '';
+  await speaker.selectOption(chosen);
+  await page.getByRole('button', { name: 'Play a test tone', exact: true }).click();
+  await expect(page.locator('#tone-result')).toContainText('Played a 1 s tone on');
+  await page.getByRole('button', { name: 'Yes, I heard it', exact: true }).click();
+  await expect(page.locator('#tone-result')).toContainText('Speaker confirmed');
+
+  // The next call plays on the confirmed speaker from the start.
+  await page.getByRole('button', { name: 'Start call', exact: true }).click();
+  await expect(page.locator('#state')).toHaveText('connected');
+  await expect(page.locator('#log')).toContainText(`setSpeaker(${JSON.stringify(chosen)}) before connect()`);
+  expect(await page.evaluate(() => document.querySelector('audio')?.sinkId)).toBe(chosen);
+  await expect(run).toBeDisabled();
+  await page.getByRole('button', { name: 'End call', exact: true }).click();
+  await expect(run).toBeEnabled();
+});
 
 test.describe('the demo never lies', () => {
   test('a live call cannot be replaced from the page: every start control is off until it ends', async ({
@@ -237,7 +288,7 @@ test.describe('the demo never lies', () => {
     await startLiveCall(page);
     await page.getByRole('button', { name: 'End the call from the server', exact: true }).click();
     await expect(page.locator('#state')).toHaveText('ended');
-    await expect(page.locator('#result-reason')).toHaveText(/^Athos ended it/);
+    await expect(page.locator('#result-reason')).toHaveText('ended_by_athos');
     await expect(page.locator('#error-panel')).toBeHidden();
 
     // The call ends while the rep is offline: the resume is refused and NETWORK_LOST ends it.
@@ -252,7 +303,8 @@ test.describe('the demo never lies', () => {
     await expect(page.locator('#state')).toHaveText('ended');
     await expect(page.locator('#error-code')).toHaveText('NETWORK_LOST');
     await expect(page.locator('#error-effect')).toHaveText('This error ended the call.');
-    await expect(page.locator('#result-reason')).toHaveText('NETWORK_LOST');
+    // The gateway had ended the call, so it refused the resume: the SDK's reason says so.
+    await expect(page.locator('#result-reason')).toHaveText('resume_timeout');
     await expect(page.locator('#call-errors')).toBeHidden();
   });
 
