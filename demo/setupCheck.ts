@@ -3,7 +3,7 @@
  * plays a test tone on the chosen speaker and asks whether it was heard. The speaker the rep
  * confirms is the one the next calls play on.
  */
-import { AthosRoleplay, type AthosPreflightCheck, type AthosPreflightReport } from '../src/index.ts';
+import { type AthosPreflightCheck, type AthosPreflightReport, AthosRoleplay } from '../src/index.ts';
 import { element } from './dom.ts';
 import { note, onClick } from './log.ts';
 import type { DemoState } from './state.ts';

@@ -8,7 +8,16 @@ import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { AUTOPLAY_ARGS, CHROMIUM_ARGS } from '../playwright.config.ts';
 import { startAthosServer } from '../server/index.js';
+import type { AthosPreflightOptions, AthosPreflightReport } from '../src/index.ts';
 import { type AthosServerHandle, expect, leftovers, NOTHING_RUNNING, startCall, test, waitForEvent } from './fixtures.ts';
+import type { RecordedEvent } from './harness.ts';
+
+declare global {
+  interface Window {
+    /** The token function of the cancel test: its signal, and how the test makes it resolve. */
+    mint: { signal: AbortSignal | undefined; finish: ((token: string) => void) | undefined };
+  }
+}
 
 /**
  * The fake microphone for the talk-metrics test: the rep's sentence of `rep-speech.wav` without
@@ -39,12 +48,11 @@ const CONTINUOUS_SPEECH_ARGS = [
   `--use-file-for-fake-audio-capture=${CONTINUOUS_SPEECH}`,
 ];
 
-type Session = Record<string, (...args: unknown[]) => unknown> & Record<string, unknown>;
-
 /** Calls a method of the harness's session in the page. */
 function session<T = unknown>(page: Page, method: string, ...args: unknown[]): Promise<T> {
   return page.evaluate(
-    ([name, params]) => ((window as any).harness.session as Session)[name as string]!(...(params as unknown[])) as T,
+    ([name, params]) =>
+      (window.harness.session as unknown as Record<string, (...args: unknown[]) => T>)[name as string]!(...(params as unknown[])),
     [method, args] as const,
   );
 }
@@ -53,11 +61,12 @@ function session<T = unknown>(page: Page, method: string, ...args: unknown[]): P
 function peakOf(page: Page, method: 'getInputLevel' | 'getOutputLevel', ms: number): Promise<number> {
   return page.evaluate(
     async ([name, duration]) => {
-      const live = (window as any).harness.session as Session;
+      const live = window.harness.session!;
+      const level = name as 'getInputLevel' | 'getOutputLevel';
       let peak = 0;
       const until = performance.now() + (duration as number);
       while (performance.now() < until) {
-        peak = Math.max(peak, live[name as string]!() as number);
+        peak = Math.max(peak, live[level]());
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       return peak;
@@ -67,8 +76,8 @@ function peakOf(page: Page, method: 'getInputLevel' | 'getOutputLevel', ms: numb
 }
 
 /** The payload of the first recorded `name` event. */
-function payloadOf(page: Page, name: string): Promise<any> {
-  return page.evaluate((wanted) => (window as any).harness.events.find((event: any) => event.name === wanted)?.payload, name);
+function payloadOf(page: Page, name: string): Promise<unknown> {
+  return page.evaluate((wanted) => window.harness.events.find((event) => event.name === wanted)?.payload, name);
 }
 
 async function mint(server: { url: string; apiKey: string }): Promise<string> {
@@ -85,7 +94,7 @@ async function startOn(page: Page, server: { url: string; apiKey: string }): Pro
   const token = await mint(server);
   await page.evaluate(
     (options) => {
-      void (window as any).harness.start(options);
+      void window.harness.start(options);
     },
     { token, drillKey: 'ma-full-sale', apiBase: server.url },
   );
@@ -98,7 +107,7 @@ test.describe('state a call screen renders', () => {
     athos,
   }) => {
     await startCall(page, athos);
-    expect(await page.evaluate(() => (window as any).harness.session.snapshot)).toMatchObject({
+    expect(await page.evaluate(() => window.harness.session!.snapshot)).toMatchObject({
       state: 'connected',
       callId: expect.stringMatching(/^athos_call_/),
       persona: { name: expect.any(String) },
@@ -112,13 +121,13 @@ test.describe('state a call screen renders', () => {
     await waitForEvent(page, 'reconnected', 1, 20_000);
     await session(page, 'disconnect');
     const { transitions, names } = await page.evaluate(() => {
-      const { harness } = window as any;
+      const { harness } = window;
       return {
         transitions: harness.transitions,
-        names: harness.events.map((event: any) => event.name).filter((name: string) => !name.endsWith('Speaking')),
+        names: harness.names().filter((name) => !name.endsWith('Speaking')),
       };
     });
-    expect(transitions.map(({ previous, state }: any) => `${previous}→${state}`)).toEqual([
+    expect(transitions.map(({ previous, state }) => `${previous}→${state}`)).toEqual([
       'idle→connecting',
       'connecting→connected',
       'connected→reconnecting',
@@ -127,9 +136,9 @@ test.describe('state a call screen renders', () => {
     ]);
     // Each transition came before the event that goes with it, with at most the speaking flags
     // (reset by a drop) in between.
-    const allNames: string[] = await page.evaluate(() => (window as any).harness.events.map((event: any) => event.name));
+    const allNames = await page.evaluate(() => window.harness.names());
     const next = (from: number) => allNames.slice(from).find((name) => !name.endsWith('Speaking'));
-    expect(transitions.map(({ before }: any) => next(before))).toEqual([
+    expect(transitions.map(({ before }) => next(before))).toEqual([
       'connecting',
       'ready',
       'reconnecting',
@@ -145,7 +154,7 @@ test.describe('state a call screen renders', () => {
     // The rep's frames since ready, and at least the persona's first words.
     expect(stats.bytesSent).toBeGreaterThan(640 * 10);
     expect(stats.bytesReceived).toBeGreaterThan(640 * 5);
-    expect(await page.evaluate(() => (window as any).harness.session.snapshot.state)).toBe('ended');
+    expect(await page.evaluate(() => window.harness.session!.snapshot.state)).toBe('ended');
   });
 });
 
@@ -175,16 +184,16 @@ test.describe('levels and the speaker', () => {
     const outcome = (deviceId: string) =>
       page.evaluate(
         (id) =>
-          (window as any).harness.session.setSpeaker(id).then(
+          window.harness.session!.setSpeaker(id).then(
             () => ({ ok: true, sinkId: document.querySelector('audio')?.sinkId }),
-            (error: any) => ({ ok: false, code: error.code }),
+            (error: { code?: string }) => ({ ok: false, code: error.code }),
           ),
         deviceId,
       );
     const supported = await page.evaluate(() => 'setSinkId' in HTMLMediaElement.prototype);
     if (supported && other) {
       expect(await outcome(other.deviceId)).toEqual({ ok: true, sinkId: other.deviceId });
-      expect(await page.evaluate(() => (window as any).harness.session.snapshot.speakerId)).toBe(other.deviceId);
+      expect(await page.evaluate(() => window.harness.session!.snapshot.speakerId)).toBe(other.deviceId);
       expect(await outcome('')).toEqual({ ok: true, sinkId: '' });
     } else if (!supported) {
       expect(await outcome(speakers[0]?.deviceId ?? '')).toEqual({ ok: false, code: 'BROWSER_NOT_SUPPORTED' });
@@ -197,7 +206,7 @@ test.describe('levels and the speaker', () => {
       ok: false,
       code: supported ? 'INVALID_REQUEST' : 'BROWSER_NOT_SUPPORTED',
     });
-    expect(await page.evaluate(() => (window as any).harness.session.state)).toBe('connected');
+    expect(await page.evaluate(() => window.harness.session!.state)).toBe('connected');
   });
 });
 
@@ -229,7 +238,7 @@ test.describe('ended.reason', () => {
       await startOn(page, server);
       await waitForEvent(page, 'ended', 1, 10_000);
       expect(await payloadOf(page, 'ended')).toMatchObject({ reason: 'max_duration', durationSec: 3 });
-      expect(await page.evaluate(() => (window as any).harness.events.some((event: any) => event.name === 'error'))).toBe(false);
+      expect(await page.evaluate(() => window.harness.names().includes('error'))).toBe(false);
     } finally {
       await server.close();
     }
@@ -264,7 +273,7 @@ test.describe('talk metrics', () => {
    * The metrics computed here from the recorded speaking events, independently of the SDK:
    * talk time per side, interruptions, and silences of both over 3 s, from `ready` to `ended`.
    */
-  function fromEvents(events: Array<{ name: string; payload: any; at: number }>) {
+  function fromEvents(events: RecordedEvent[]) {
     const start = events.find((event) => event.name === 'ready')!.at;
     const end = events.find((event) => event.name === 'ended')!.at;
     let rep = false;
@@ -279,18 +288,20 @@ test.describe('talk metrics', () => {
         totals.deadAirMs += at - silentSince;
       }
     };
-    for (const { name, payload, at } of events) {
-      if (at < start || at > end || !name.endsWith('Speaking')) continue;
+    for (const event of events) {
+      const { at } = event;
+      if (at < start || at > end || (event.name !== 'userSpeaking' && event.name !== 'personaSpeaking')) continue;
       endSilence(at);
-      if (name === 'userSpeaking') {
-        if (payload.speaking && persona) totals.interruptions += 1;
-        if (payload.speaking) repSince = at;
+      const { speaking } = event.payload;
+      if (event.name === 'userSpeaking') {
+        if (speaking && persona) totals.interruptions += 1;
+        if (speaking) repSince = at;
         else totals.repTalkMs += at - repSince;
-        rep = payload.speaking;
+        rep = speaking;
       } else {
-        if (payload.speaking) personaSince = at;
+        if (speaking) personaSince = at;
         else totals.personaTalkMs += at - personaSince;
-        persona = payload.speaking;
+        persona = speaking;
       }
       if (!rep && !persona) silentSince = at;
     }
@@ -304,8 +315,7 @@ test.describe('talk metrics', () => {
     // Muted from the ready event on: the rep says nothing until the test unmutes.
     await page.evaluate(
       (options) => {
-        const { harness } = window as any;
-        const live = harness.create(options);
+        const live = window.harness.create(options);
         live.on('ready', () => void live.mute());
         void live.connect();
       },
@@ -328,25 +338,26 @@ test.describe('talk metrics', () => {
     // The rep talks over the persona's answer, at once from the page: one interruption; she
     // stops (barge-in). If she is speaking already, the rep starts now.
     await page.evaluate(() => {
-      const live = (window as any).harness.session;
+      const live = window.harness.session!;
       if (live.snapshot.personaSpeaking) {
         void live.unmute();
         return;
       }
-      const stop = live.on('personaSpeaking', ({ speaking }: { speaking: boolean }) => {
+      const stop = live.on('personaSpeaking', ({ speaking }) => {
         if (!speaking) return;
         stop();
         void live.unmute();
       });
     });
     await expect.poll(async () => (await metrics()).interruptions, { timeout: 20_000 }).toBe(1);
-    await page.waitForFunction(() => !(window as any).harness.session.snapshot.personaSpeaking, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => !window.harness.session!.snapshot.personaSpeaking, undefined, { timeout: 20_000 });
     await session(page, 'mute');
     await session(page, 'disconnect');
 
     const { ended, events } = await page.evaluate(() => {
-      const { harness } = window as any;
-      return { ended: harness.events.find((event: any) => event.name === 'ended').payload, events: harness.events };
+      const { events: all } = window.harness;
+      const last = all.find((event): event is Extract<RecordedEvent, { name: 'ended' }> => event.name === 'ended');
+      return { ended: last!.payload, events: all };
     });
     const expected = fromEvents(events);
     const { metrics: final } = ended;
@@ -365,8 +376,9 @@ test.describe('talk metrics', () => {
     // (network, the playback detector's 40 ms onset and 400 ms hang time).
     await expect.poll(async () => (await athos.rest(`/calls/${ended.callId}`)).status).toBe(200);
     const { body } = await athos.rest(`/calls/${ended.callId}`);
-    const turns = body.transcript.filter((turn: any) => turn.role === 'assistant');
-    const served = turns.reduce((sum: number, turn: any) => sum + turn.endedAtMs - turn.startedAtMs, 0);
+    const transcript = body.transcript as Array<{ role: string; startedAtMs: number; endedAtMs: number }>;
+    const turns = transcript.filter((turn) => turn.role === 'assistant');
+    const served = turns.reduce((sum, turn) => sum + turn.endedAtMs - turn.startedAtMs, 0);
     expect(Math.abs(final.personaTalkMs - served)).toBeLessThan(700 * turns.length);
   });
 });
@@ -381,26 +393,25 @@ test.describe('token as a function', () => {
       if (request.url().endsWith('/roleplay/session')) redemptions.push(request.method());
     });
     await page.evaluate((apiBase) => {
-      const state = window as any;
-      state.mint = { signal: undefined, finish: undefined };
-      void state.harness.start({
+      window.mint = { signal: undefined, finish: undefined };
+      void window.harness.start({
         drillKey: 'ma-full-sale',
         apiBase,
-        token: ({ signal }: { signal: AbortSignal }) =>
-          new Promise((resolve) => {
-            state.mint = { signal, finish: resolve };
+        token: ({ signal }) =>
+          new Promise<string>((resolve) => {
+            window.mint = { signal, finish: resolve };
           }),
       });
     }, athos.url);
     // The function is called once the microphone is granted.
-    await page.waitForFunction(() => (window as any).mint.finish !== undefined);
+    await page.waitForFunction(() => window.mint.finish !== undefined);
     await session(page, 'disconnect');
-    expect(await page.evaluate(() => (window as any).mint.signal.aborted)).toBe(true);
+    expect(await page.evaluate(() => window.mint.signal?.aborted)).toBe(true);
     const token = await athos.mintToken();
-    await page.evaluate((late) => (window as any).mint.finish(late), token);
-    await page.waitForFunction(() => (window as any).harness.connectResult !== undefined);
-    expect(await page.evaluate(() => (window as any).harness.connectResult)).toEqual({ ok: true });
-    expect(await page.evaluate(() => (window as any).harness.events.map((event: any) => event.name))).toEqual(['connecting']);
+    await page.evaluate((late) => window.mint.finish?.(late), token);
+    await page.waitForFunction(() => window.harness.connectResult !== undefined);
+    expect(await page.evaluate(() => window.harness.connectResult)).toEqual({ ok: true });
+    expect(await page.evaluate(() => window.harness.names())).toEqual(['connecting']);
     await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
     expect(redemptions).toEqual([]);
     // The late token was never redeemed: it starts a call.
@@ -412,7 +423,7 @@ test.describe('token as a function', () => {
     const token = await athos.mintToken();
     await page.evaluate(
       ({ apiBase, minted }) => {
-        void (window as any).harness.start({ drillKey: 'ma-full-sale', apiBase, token: async () => minted });
+        void window.harness.start({ drillKey: 'ma-full-sale', apiBase, token: async () => minted });
       },
       { apiBase: athos.url, minted: token },
     );
@@ -423,15 +434,15 @@ test.describe('token as a function', () => {
 async function startWithToken(page: Page, athos: AthosServerHandle, token: string): Promise<void> {
   await page.evaluate(
     (options) => {
-      void (window as any).harness.start(options);
+      void window.harness.start(options);
     },
     { token, drillKey: 'ma-full-sale', apiBase: athos.url },
   );
 }
 
 /** Runs `AthosRoleplay.preflight()` in the page. */
-function preflight(page: Page, options: Record<string, unknown>): Promise<any> {
-  return page.evaluate((opts) => (window as any).harness.sdk.AthosRoleplay.preflight(opts), options);
+function preflight(page: Page, options: AthosPreflightOptions): Promise<AthosPreflightReport> {
+  return page.evaluate((opts) => window.harness.sdk.AthosRoleplay.preflight(opts), options);
 }
 
 test.describe('preflight', () => {

@@ -229,12 +229,11 @@ function redemptionFault(body) {
  */
 function closeCode(value) {
   if (value === undefined) return undefined;
-  const valid =
-    Number.isInteger(value) &&
-    ([1000, 1001, 1011].includes(/** @type {number} */ (value)) ||
-      /** @type {number} */ (value >= 4000 && /** @type {number} */ (value) <= 4999));
-  if (!valid) throw invalid('closeCode must be 1000, 1001, 1011 or from 4000 to 4999');
-  return /** @type {number} */ (value);
+  const code = typeof value === 'number' && Number.isInteger(value) ? value : Number.NaN;
+  if (!([1000, 1001, 1011].includes(code) || (code >= 4000 && code <= 4999))) {
+    throw invalid('closeCode must be 1000, 1001, 1011 or from 4000 to 4999');
+  }
+  return code;
 }
 
 /** @param {Record<string, unknown>} body */
