@@ -20,6 +20,8 @@ import {
 
 /** How long a suspended AudioContext may take to resume before playback counts as blocked. */
 const RESUME_TIMEOUT_MS = 1_000;
+/** How long the browser may take to move the element to another output. */
+const SINK_TIMEOUT_MS = 5_000;
 
 /**
  * Plays the persona: frames go to the SDK's playback worklet (jitter buffer, resampling to the
@@ -157,7 +159,7 @@ export class WebAudioPersonaOutput implements PersonaOutput {
     const element = this.#element;
     if (element && !this.#stopped) {
       try {
-        await element.setSinkId(deviceId);
+        await playOn(element, deviceId);
       } catch (error) {
         throw speakerError(error, deviceId);
       }
@@ -224,7 +226,7 @@ export class WebAudioPersonaOutput implements PersonaOutput {
     const deviceId = this.#speakerId;
     if (deviceId === '') return;
     try {
-      await element.setSinkId(deviceId);
+      await playOn(element, deviceId);
     } catch (error) {
       this.#context.logger.warn('The chosen speaker could not be used; playing on the default output.', error);
       this.#fallBackToDefault(deviceId);
@@ -237,7 +239,7 @@ export class WebAudioPersonaOutput implements PersonaOutput {
     if (deviceId === '' || this.#stopped) return;
     const outputs = await audioOutputs(this.#context.env).catch(() => undefined);
     if (outputs && !outputs.some((output) => output.deviceId === deviceId) && this.#speakerId === deviceId) {
-      await this.#element?.setSinkId('').catch(() => undefined);
+      if (this.#element) await playOn(this.#element, '').catch(() => undefined);
       this.#fallBackToDefault(deviceId);
     }
   }
@@ -294,6 +296,16 @@ export class WebAudioPersonaOutput implements PersonaOutput {
     this.#speaking = speaking;
     this.#events.onSpeakingChange(speaking);
   }
+}
+
+/** Moves `element` to the output `deviceId`; rejects with a `TimeoutError` if the browser takes too long. */
+function playOn(element: HTMLAudioElement, deviceId: string): Promise<void> {
+  return withDeadline(element.setSinkId(deviceId), {
+    ms: SINK_TIMEOUT_MS,
+    onTimeout: () => {
+      throw new DOMException(`The output did not switch within ${SINK_TIMEOUT_MS / 1000} seconds.`, 'TimeoutError');
+    },
+  });
 }
 
 /**

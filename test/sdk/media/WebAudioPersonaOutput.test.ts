@@ -230,6 +230,16 @@ describe('WebAudioPersonaOutput', () => {
     await expect(output.setSpeaker('speaker')).rejects.toMatchObject({ code, phase: 'media' });
   });
 
+  it('gives up on an output the browser does not switch to within 5 s', async () => {
+    const { output, setSinkId } = setup();
+    await output.start();
+    vi.useFakeTimers();
+    setSinkId.mockReturnValueOnce(new Promise<undefined>(() => undefined));
+    const switching = output.setSpeaker('speaker').catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(await switching).toMatchObject({ code: 'INTERNAL_ERROR', message: expect.stringContaining('TimeoutError') });
+  });
+
   it('falls back to the default output and says so when the chosen speaker leaves the device list', async () => {
     const { output, setSinkId, mediaDevices, events } = setup();
     await output.setSpeaker('speaker');
