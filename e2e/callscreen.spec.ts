@@ -3,10 +3,7 @@
  * state a UI renders, levels, the speaker, why a call ended, talk metrics, a token minted on
  * demand, and the pre-call check.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
-import { AUTOPLAY_ARGS, CHROMIUM_ARGS } from '../playwright.config.ts';
 import { startAthosServer } from '../server/index.js';
 import type { AthosPreflightOptions, AthosPreflightReport } from '../src/index.ts';
 import { type AthosServerHandle, expect, leftovers, NOTHING_RUNNING, startCall, test, waitForEvent } from './fixtures.ts';
@@ -18,35 +15,6 @@ declare global {
     mint: { signal: AbortSignal | undefined; finish: ((token: string) => void) | undefined };
   }
 }
-
-/**
- * The fake microphone for the talk-metrics test: the rep's sentence of `rep-speech.wav` without
- * its silences, looped by Chromium, so the rep speaks whenever unmuted and the test decides
- * when the rep talks by muting. Written once at load, atomically (workers load this file too).
- */
-const CONTINUOUS_SPEECH = (() => {
-  const wav = readFileSync(resolve(import.meta.dirname, 'fixtures/rep-speech.wav'));
-  const HEADER = 44;
-  // The sentence runs from 0.5 s to 6.48 s at 16 kHz, 16-bit mono.
-  const speech = wav.subarray(HEADER + 0.5 * 16_000 * 2, HEADER + 6.48 * 16_000 * 2);
-  const header = Buffer.from(wav.subarray(0, HEADER));
-  header.writeUInt32LE(36 + speech.length, 4);
-  header.writeUInt32LE(speech.length, 40);
-  const dir = resolve(import.meta.dirname, '../test-results/fixtures');
-  const path = resolve(dir, 'continuous-speech.wav');
-  mkdirSync(dir, { recursive: true });
-  const temporary = `${path}.${process.pid}`;
-  writeFileSync(temporary, Buffer.concat([header, speech]));
-  renameSync(temporary, path);
-  return path;
-})();
-
-const CONTINUOUS_SPEECH_ARGS = [
-  ...CHROMIUM_ARGS,
-  ...AUTOPLAY_ARGS,
-  '--use-fake-device-for-media-stream',
-  `--use-file-for-fake-audio-capture=${CONTINUOUS_SPEECH}`,
-];
 
 /** Calls a method of the harness's session in the page. */
 function session<T = unknown>(page: Page, method: string, ...args: unknown[]): Promise<T> {
@@ -267,7 +235,7 @@ test.describe('ended.reason', () => {
 });
 
 test.describe('talk metrics', () => {
-  test.use({ chromiumArgs: CONTINUOUS_SPEECH_ARGS });
+  test.use({ browserSetup: { microphone: 'talking' } });
 
   /**
    * The metrics computed here from the recorded speaking events, independently of the SDK:
@@ -446,7 +414,7 @@ function preflight(page: Page, options: AthosPreflightOptions): Promise<AthosPre
 }
 
 test.describe('preflight', () => {
-  test.use({ chromiumArgs: CONTINUOUS_SPEECH_ARGS });
+  test.use({ browserSetup: { microphone: 'talking' } });
 
   test('passes on a working machine against the local server, and leaves nothing open', async ({ athosPage: page, athos }) => {
     const report = await preflight(page, { apiBase: athos.url });
@@ -478,7 +446,7 @@ test.describe('preflight', () => {
 });
 
 test.describe('preflight without the microphone permission', () => {
-  test.use({ permissions: [] });
+  test.use({ browserSetup: { microphone: 'refused' } });
 
   test('fails the microphone with MIC_PERMISSION_DENIED and does not listen', async ({ athosPage: page, athos }) => {
     const report = await preflight(page, { apiBase: athos.url });

@@ -5,9 +5,11 @@
 export interface BrowserSetup {
   /**
    * `speaking`: a microphone, allowed, that loops a rep's sentence and pauses (the default);
+   * `talking`: one that loops the sentence without its pauses, so the rep talks whenever
+   * unmuted and a test scripts the rep's speech with `mute()` (Chromium only);
    * `refused`: one the browser refuses to the page; `absent`: no audio input at all.
    */
-  microphone?: 'speaking' | 'refused' | 'absent';
+  microphone?: 'speaking' | 'talking' | 'refused' | 'absent';
   /** Whether the page may start audio without a user gesture (default `allowed`). */
   autoplay?: 'allowed' | 'blocked';
   /**

@@ -1,4 +1,5 @@
 /** Debian's Chromium, driven by Playwright: launch flags for each {@link BrowserSetup}. */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BrowserSetup } from './BrowserSetup.ts';
 
@@ -23,6 +24,27 @@ export const FAKE_MIC_ARGS = [
   `--use-file-for-fake-audio-capture=${resolve(import.meta.dirname, '../fixtures/rep-speech.wav')}`,
 ];
 
+/**
+ * The `talking` microphone: the sentence of `rep-speech.wav` without its silences (it runs
+ * from 0.5 s to 6.48 s of the 16 kHz, 16-bit mono file), for Chromium to loop. Written on first
+ * use under test-results/, atomically: every Playwright worker may write it.
+ */
+function talkingMicrophoneArgs(): string[] {
+  const wav = readFileSync(resolve(import.meta.dirname, '../fixtures/rep-speech.wav'));
+  const HEADER = 44;
+  const speech = wav.subarray(HEADER + 0.5 * 16_000 * 2, HEADER + 6.48 * 16_000 * 2);
+  const header = Buffer.from(wav.subarray(0, HEADER));
+  header.writeUInt32LE(36 + speech.length, 4);
+  header.writeUInt32LE(speech.length, 40);
+  const dir = resolve(import.meta.dirname, '../../test-results/fixtures');
+  const path = resolve(dir, 'talking.wav');
+  mkdirSync(dir, { recursive: true });
+  const temporary = `${path}.${process.pid}`;
+  writeFileSync(temporary, Buffer.concat([header, speech]));
+  renameSync(temporary, path);
+  return ['--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${path}`];
+}
+
 /** Lets pages start audio without a user gesture. */
 export const AUTOPLAY_ARGS = ['--autoplay-policy=no-user-gesture-required'];
 
@@ -34,7 +56,7 @@ export const AUTOPLAY_ARGS = ['--autoplay-policy=no-user-gesture-required'];
 export function chromiumArgs(setup: Required<BrowserSetup>): string[] {
   return [
     ...CHROMIUM_ARGS,
-    ...(setup.microphone === 'absent' ? [] : FAKE_MIC_ARGS),
+    ...(setup.microphone === 'absent' ? [] : setup.microphone === 'talking' ? talkingMicrophoneArgs() : FAKE_MIC_ARGS),
     ...(setup.autoplay === 'blocked' ? ['--autoplay-policy=user-gesture-required'] : AUTOPLAY_ARGS),
   ];
 }

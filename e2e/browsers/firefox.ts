@@ -44,6 +44,7 @@ function launchOptions(setup: Required<BrowserSetup>): { prefs: Record<string, u
     'media.peerconnection.ice.loopback': true,
     'media.peerconnection.ice.obfuscate_host_addresses': false,
   };
+  if (setup.microphone === 'talking') throw new Error("The 'talking' microphone exists only in Chromium.");
   if (setup.microphone === 'refused') {
     prefs['media.navigator.permission.disabled'] = false;
     prefs['permissions.default.microphone'] = 2;

@@ -2,8 +2,8 @@ import { echoCancellerHearsWebAudio } from '../browser/echoCancellerHearsWebAudi
 import type { PartContext } from '../browser/PartContext.ts';
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import { withDeadline } from '../utils/abortable.ts';
-import { AUDIO_START_TIMEOUT_MS, audioNeverStarted, waitUntilRunning } from './audioStart.ts';
 import { AudioLevel } from './AudioLevel.ts';
+import { AUDIO_START_TIMEOUT_MS, audioNeverStarted, waitUntilRunning } from './audioStart.ts';
 import { closeWorkletGraph } from './closeWorkletGraph.ts';
 import { loadWorklet } from './loadWorklet.ts';
 import { audioOutputs, stopTracks } from './mediaDevices.ts';
