@@ -1,20 +1,13 @@
 /**
  * What an app needs for a call screen (issue 14), in Chromium against the local server: the
- * state a UI renders, levels, the speaker, why a call ended, talk metrics, a token minted on
- * demand, and the pre-call check.
+ * speaker, talk metrics and the pre-call check. What both engines share (state, levels, why a
+ * call ended, a token minted on demand) is in scenarios/callscreen.spec.ts.
  */
 import type { Page } from '@playwright/test';
 import { startAthosServer } from '../server/index.js';
 import type { AthosPreflightOptions, AthosPreflightReport } from '../src/index.ts';
-import { type AthosServerHandle, expect, leftovers, NOTHING_RUNNING, startCall, test, waitForEvent } from './fixtures.ts';
+import { expect, leftovers, NOTHING_RUNNING, startCall, test, waitForEvent } from './fixtures.ts';
 import type { RecordedEvent } from './harness.ts';
-
-declare global {
-  interface Window {
-    /** The token function of the cancel test: its signal, and how the test makes it resolve. */
-    mint: { signal: AbortSignal | undefined; finish: ((token: string) => void) | undefined };
-  }
-}
 
 /** Calls a method of the harness's session in the page. */
 function session<T = unknown>(page: Page, method: string, ...args: unknown[]): Promise<T> {
@@ -25,123 +18,7 @@ function session<T = unknown>(page: Page, method: string, ...args: unknown[]): P
   );
 }
 
-/** The loudest value `method` (a level getter) returns over `ms`, sampled every 20 ms. */
-function peakOf(page: Page, method: 'getInputLevel' | 'getOutputLevel', ms: number): Promise<number> {
-  return page.evaluate(
-    async ([name, duration]) => {
-      const live = window.harness.session!;
-      const level = name as 'getInputLevel' | 'getOutputLevel';
-      let peak = 0;
-      const until = performance.now() + (duration as number);
-      while (performance.now() < until) {
-        peak = Math.max(peak, live[level]());
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      return peak;
-    },
-    [method, ms] as const,
-  );
-}
-
-/** The payload of the first recorded `name` event. */
-function payloadOf(page: Page, name: string): Promise<unknown> {
-  return page.evaluate((wanted) => window.harness.events.find((event) => event.name === wanted)?.payload, name);
-}
-
-async function mint(server: { url: string; apiKey: string }): Promise<string> {
-  const response = await fetch(`${server.url}/api/external/v1/session`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${server.apiKey}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ externalUserId: 'rep-e2e' }),
-  });
-  return ((await response.json()) as { token: string }).token;
-}
-
-/** Starts a call on the harness page against a server of the test's own. */
-async function startOn(page: Page, server: { url: string; apiKey: string }): Promise<void> {
-  const token = await mint(server);
-  await page.evaluate(
-    (options) => {
-      void window.harness.start(options);
-    },
-    { token, drillKey: 'ma-full-sale', apiBase: server.url },
-  );
-  await waitForEvent(page, 'ready');
-}
-
-test.describe('state a call screen renders', () => {
-  test('stateChange follows a call with a drop, each just before its event; the snapshot and stats agree', async ({
-    athosPage: page,
-    athos,
-  }) => {
-    await startCall(page, athos);
-    expect(await page.evaluate(() => window.harness.session!.snapshot)).toMatchObject({
-      state: 'connected',
-      callId: expect.stringMatching(/^athos_call_/),
-      persona: { name: expect.any(String) },
-      transport: 'websocket',
-      codec: 'pcm16',
-      muted: false,
-    });
-    await waitForEvent(page, 'personaSpeaking');
-    await athos.fault('refuse-reconnects', { seconds: 2 });
-    await athos.fault('drop');
-    await waitForEvent(page, 'reconnected', 1, 20_000);
-    await session(page, 'disconnect');
-    const { transitions, names } = await page.evaluate(() => {
-      const { harness } = window;
-      return {
-        transitions: harness.transitions,
-        names: harness.names().filter((name) => !name.endsWith('Speaking')),
-      };
-    });
-    expect(transitions.map(({ previous, state }) => `${previous}→${state}`)).toEqual([
-      'idle→connecting',
-      'connecting→connected',
-      'connected→reconnecting',
-      'reconnecting→connected',
-      'connected→ended',
-    ]);
-    // Each transition came before the event that goes with it, with at most the speaking flags
-    // (reset by a drop) in between.
-    const allNames = await page.evaluate(() => window.harness.names());
-    const next = (from: number) => allNames.slice(from).find((name) => !name.endsWith('Speaking'));
-    expect(transitions.map(({ before }) => next(before))).toEqual([
-      'connecting',
-      'ready',
-      'reconnecting',
-      'reconnected',
-      'ended',
-    ]);
-    expect(names).toEqual(['connecting', 'ready', 'reconnecting', 'reconnected', 'ended']);
-    const stats = await session<Record<string, number>>(page, 'getStats');
-    expect(stats).toMatchObject({ reconnects: 1, lostFrames: 0 });
-    expect(stats.reconnectingMs).toBeGreaterThan(0);
-    expect(stats.rttMs).toBeGreaterThanOrEqual(0);
-    expect(stats.rttMs).toBeLessThan(1_000);
-    // The rep's frames since ready, and at least the persona's first words.
-    expect(stats.bytesSent).toBeGreaterThan(640 * 10);
-    expect(stats.bytesReceived).toBeGreaterThan(640 * 5);
-    expect(await page.evaluate(() => window.harness.session!.snapshot.state)).toBe('ended');
-  });
-});
-
-test.describe('levels and the speaker', () => {
-  test('the input level rises with the fake microphone and is 0 while muted; the output level rises while the persona speaks', async ({
-    athosPage: page,
-    athos,
-  }) => {
-    await startCall(page, athos);
-    // The fake microphone's sentence loops with 4 s of silence: listen until it speaks.
-    await expect.poll(() => peakOf(page, 'getInputLevel', 1_000), { timeout: 20_000 }).toBeGreaterThan(0.4);
-    await session(page, 'mute');
-    expect(await peakOf(page, 'getInputLevel', 1_500)).toBe(0);
-    await session(page, 'unmute');
-    await expect.poll(() => peakOf(page, 'getInputLevel', 1_000), { timeout: 20_000 }).toBeGreaterThan(0.4);
-    // The persona greets first; the rep's speech may cut her off, so listen until she is heard.
-    await expect.poll(() => peakOf(page, 'getOutputLevel', 1_000), { timeout: 30_000 }).toBeGreaterThan(0.4);
-  });
-
+test.describe('the speaker', () => {
   test('setSpeaker() moves the persona to a listed output mid-call, or rejects as documented', async ({
     athosPage: page,
     athos,
@@ -176,62 +53,6 @@ test.describe('levels and the speaker', () => {
     });
     expect(await page.evaluate(() => window.harness.session!.state)).toBe('connected');
   });
-});
-
-test.describe('ended.reason', () => {
-  test('client: disconnect()', async ({ athosPage: page, athos }) => {
-    await startCall(page, athos);
-    await session(page, 'disconnect');
-    expect(await payloadOf(page, 'ended')).toMatchObject({ reason: 'client' });
-  });
-
-  test('ended_by_athos: the server ends the call', async ({ athosPage: page, athos }) => {
-    const callId = await startCall(page, athos);
-    await athos.fault('end-call', { callId });
-    await waitForEvent(page, 'ended');
-    expect(await payloadOf(page, 'ended')).toMatchObject({ callId, reason: 'ended_by_athos' });
-  });
-
-  test('error: the gateway closes the live call with 1011', async ({ athosPage: page, athos }) => {
-    await startCall(page, athos);
-    await athos.fault('drop', { closeCode: 1011 });
-    await waitForEvent(page, 'ended');
-    expect(await payloadOf(page, 'error')).toMatchObject({ code: 'INTERNAL_ERROR', closeCode: 1011 });
-    expect(await payloadOf(page, 'ended')).toMatchObject({ reason: 'error' });
-  });
-
-  test('max_duration: a server whose calls last at most 3 s', async ({ athosPage: page }) => {
-    const server = await startAthosServer({ port: 0, apiKey: 'ath_test_ceiling', maxCallSec: 3 });
-    try {
-      await startOn(page, server);
-      await waitForEvent(page, 'ended', 1, 10_000);
-      expect(await payloadOf(page, 'ended')).toMatchObject({ reason: 'max_duration', durationSec: 3 });
-      expect(await page.evaluate(() => window.harness.names().includes('error'))).toBe(false);
-    } finally {
-      await server.close();
-    }
-  });
-
-  test('resume_timeout: the gateway kept the call 2 s, the link was back later', async ({ athosPage: page }) => {
-    const server = await startAthosServer({ port: 0, apiKey: 'ath_test_window', resumeWindowSec: 2, faults: true });
-    const fault = (name: string, body?: unknown) =>
-      fetch(`${server.url}/__faults/${name}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(body ?? {}),
-      });
-    try {
-      await startOn(page, server);
-      await fault('refuse-reconnects', { seconds: 4 });
-      await fault('drop');
-      await waitForEvent(page, 'ended', 1, 15_000);
-      expect(await payloadOf(page, 'error')).toMatchObject({ code: 'NETWORK_LOST', closeCode: 4003 });
-      expect(await payloadOf(page, 'ended')).toMatchObject({ reason: 'resume_timeout' });
-    } finally {
-      await server.close();
-    }
-  });
-  // network_lost (30 s without the link): connection.spec.ts, "reconnects refused past 30 s …".
 });
 
 test.describe('talk metrics', () => {
@@ -350,63 +171,6 @@ test.describe('talk metrics', () => {
     expect(Math.abs(final.personaTalkMs - served)).toBeLessThan(700 * turns.length);
   });
 });
-
-test.describe('token as a function', () => {
-  test('disconnect() while the token is minted: no call starts, nothing runs, and the token stays unspent', async ({
-    athosPage: page,
-    athos,
-  }) => {
-    const redemptions: string[] = [];
-    page.on('request', (request) => {
-      if (request.url().endsWith('/roleplay/session')) redemptions.push(request.method());
-    });
-    await page.evaluate((apiBase) => {
-      window.mint = { signal: undefined, finish: undefined };
-      void window.harness.start({
-        drillKey: 'ma-full-sale',
-        apiBase,
-        token: ({ signal }) =>
-          new Promise<string>((resolve) => {
-            window.mint = { signal, finish: resolve };
-          }),
-      });
-    }, athos.url);
-    // The function is called once the microphone is granted.
-    await page.waitForFunction(() => window.mint.finish !== undefined);
-    await session(page, 'disconnect');
-    expect(await page.evaluate(() => window.mint.signal?.aborted)).toBe(true);
-    const token = await athos.mintToken();
-    await page.evaluate((late) => window.mint.finish?.(late), token);
-    await page.waitForFunction(() => window.harness.connectResult !== undefined);
-    expect(await page.evaluate(() => window.harness.connectResult)).toEqual({ ok: true });
-    expect(await page.evaluate(() => window.harness.names())).toEqual(['connecting']);
-    await expect.poll(() => leftovers(page)).toEqual(NOTHING_RUNNING);
-    expect(redemptions).toEqual([]);
-    // The late token was never redeemed: it starts a call.
-    await startWithToken(page, athos, token);
-    await waitForEvent(page, 'ready');
-  });
-
-  test('a token function starts a call like a token', async ({ athosPage: page, athos }) => {
-    const token = await athos.mintToken();
-    await page.evaluate(
-      ({ apiBase, minted }) => {
-        void window.harness.start({ drillKey: 'ma-full-sale', apiBase, token: async () => minted });
-      },
-      { apiBase: athos.url, minted: token },
-    );
-    await waitForEvent(page, 'ready');
-  });
-});
-
-async function startWithToken(page: Page, athos: AthosServerHandle, token: string): Promise<void> {
-  await page.evaluate(
-    (options) => {
-      void window.harness.start(options);
-    },
-    { token, drillKey: 'ma-full-sale', apiBase: athos.url },
-  );
-}
 
 /** Runs `AthosRoleplay.preflight()` in the page. */
 function preflight(page: Page, options: AthosPreflightOptions): Promise<AthosPreflightReport> {

@@ -30,6 +30,7 @@ describe('ended.reason', () => {
 
   it.each(['max_duration', 'ended_by_athos', 'resume_timeout', 'client'])("is the gateway's %s", async (reason) => {
     const call = await liveCall();
+    vi.setSystemTime(Date.now() + 9_000);
     call.transportEvents.onEnd({ reason, durationSec: 9 });
     expect(call.ended[0]).toMatchObject({ reason, durationSec: 9 });
   });

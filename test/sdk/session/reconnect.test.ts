@@ -187,7 +187,12 @@ describe('ending', () => {
       const call = await connectedSession();
       vi.setSystemTime(Date.now() + lastedSec * 1000);
       call.transportEvents.onEnd({ reason: 'ended_by_athos', durationSec: reportedSec });
-      expect(call.events).toEqual([{ name: 'ended', payload: { callId: 'athos_call_fake', durationSec: shownSec } }]);
+      expect(call.events).toEqual([
+        {
+          name: 'ended',
+          payload: { callId: 'athos_call_fake', durationSec: shownSec, reason: 'ended_by_athos', metrics: NO_TALK },
+        },
+      ]);
     }
   });
 
