@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { defineConfig, mergeConfig } from 'vitest/config';
 import viteConfig from './vite.config.ts';
 
@@ -9,6 +10,17 @@ export default mergeConfig(
         {
           extends: true,
           test: { name: 'sdk', include: ['test/sdk/**/*.test.ts'], environment: 'happy-dom' },
+        },
+        {
+          extends: true,
+          // The React binding imports the SDK by its package name, as apps do; here that is the source.
+          resolve: {
+            alias: {
+              '@useathos/sdk/react': resolve(import.meta.dirname, 'src/react/index.ts'),
+              '@useathos/sdk': resolve(import.meta.dirname, 'src/index.ts'),
+            },
+          },
+          test: { name: 'react', include: ['test/react/**/*.test.tsx'], environment: 'happy-dom' },
         },
         {
           extends: true,
