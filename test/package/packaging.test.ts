@@ -23,12 +23,16 @@ const root = resolve(import.meta.dirname, '../..');
  *   reportError): 16 380, 14 550, 14 561 and 1 807.
  * - The call-screen API (issue 14: stateChange and the snapshot, levels, speakers, volume,
  *   stats, talk metrics, token functions, preflight): 21 967, 19 452, 19 467 and 1 966.
+ * - The React entry (not minified, like the ESM build; it bundles neither React nor the SDK):
+ *   2 332 (ESM) and 2 386 (CJS).
  */
 const SIZE_BUDGETS: Record<string, number> = {
   'dist/index.mjs': 22_050,
   'dist/index.cjs': 19_550,
   'dist/athos-roleplay.iife.js': 19_550,
   'dist/athos-worklet.js': 2_050,
+  'dist/react.mjs': 2_400,
+  'dist/react.cjs': 2_450,
 };
 
 describe('package', () => {
@@ -41,7 +45,10 @@ describe('package', () => {
     // ./worklet.js is an AudioWorklet module loaded by URL (docs/csp.md), never imported.
     const args = ['attw', '--pack', '.', '--format', 'json', '--exclude-entrypoints', './worklet.js'];
     const result = spawnSync('npx', args, { cwd: root, encoding: 'utf8' });
-    const report = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))) as { analysis: { problems: unknown[] } };
+    const report = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))) as {
+      analysis: { entrypoints: Record<string, unknown>; problems: unknown[] };
+    };
+    expect(Object.keys(report.analysis.entrypoints)).toEqual(['.', './react', './package.json']);
     expect(report.analysis.problems).toEqual([]);
     expect(result.status).toBe(0);
   });

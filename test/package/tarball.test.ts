@@ -2,13 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { rolldown } from 'rolldown';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokenRelativeLinks, isAbsolute, linkTargets, listFiles } from './markdownLinks.ts';
 
 // The real tarball, as `npm publish` would upload it, unpacked in a folder of its own
 // (`npm run build` first).
 const root = resolve(import.meta.dirname, '../..');
-const BUILDS = ['dist/index.mjs', 'dist/index.cjs', 'dist/athos-roleplay.iife.js'];
+const BUILDS = ['dist/index.mjs', 'dist/index.cjs', 'dist/athos-roleplay.iife.js', 'dist/react.mjs', 'dist/react.cjs'];
 
 interface PackageJson {
   name: string;
@@ -27,6 +28,18 @@ let files: string[];
 let manifest: PackageJson;
 
 const read = (path: string) => readFileSync(join(unpacked, path), 'utf8');
+
+let app: string | undefined;
+/** An empty project with only the tarball installed (offline: everything it needs is in it). */
+function installedApp(): string {
+  if (app) return app;
+  app = join(work, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
+  const npmOptions = ['--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'];
+  execFileSync('npm', ['install', tarball, ...npmOptions], { cwd: app, encoding: 'utf8' });
+  return app;
+}
 const markdownFiles = () => files.filter((path) => path.endsWith('.md'));
 
 beforeAll(() => {
@@ -57,6 +70,8 @@ describe('the packed package', () => {
         ...BUILDS,
         'dist/index.d.ts',
         'dist/index.d.cts',
+        'dist/react.d.ts',
+        'dist/react.d.cts',
         'dist/athos-worklet.js',
         'dist/THIRD-PARTY-LICENSES.md',
         'LICENSE',
@@ -67,7 +82,7 @@ describe('the packed package', () => {
   });
 
   it('resolves every relative link of every shipped Markdown file inside the package', () => {
-    expect(markdownFiles()).toEqual(expect.arrayContaining(['README.md', 'CHANGELOG.md', 'docs/errors.md']));
+    expect(markdownFiles()).toEqual(expect.arrayContaining(['README.md', 'CHANGELOG.md', 'docs/errors.md', 'docs/react.md']));
     expect(brokenRelativeLinks(unpacked)).toEqual([]);
   });
 
@@ -109,11 +124,7 @@ describe('the packed package', () => {
   });
 
   it('installs from the tarball into an empty project, where both the ESM and the CJS build load', () => {
-    const app = join(work, 'app');
-    mkdirSync(app);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
-    const npmOptions = ['--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'];
-    execFileSync('npm', ['install', tarball, ...npmOptions], { cwd: app, encoding: 'utf8' });
+    const app = installedApp();
     expect(existsSync(join(app, 'node_modules/mitt'))).toBe(false);
 
     const probe = (args: string[]) => execFileSync('node', args, { cwd: app, encoding: 'utf8' }).trim();
@@ -126,5 +137,34 @@ describe('the packed package', () => {
     ).toBe('20');
     expect(probe(['-e', "console.log(require('@useathos/sdk').ATHOS_EVENT_NAMES.includes('ended'))"])).toBe('true');
     expect(probe(['-e', "try { require.resolve('mitt'); console.log('found') } catch { console.log('absent') }"])).toBe('absent');
+  });
+
+  it('gives a bundled app none of the React binding unless it imports it, and then one copy of the SDK', async () => {
+    const app = installedApp();
+    /** What a bundler makes of an app whose only module is `source` (React stays external, as the app's own). */
+    const bundle = async (source: string) => {
+      writeFileSync(join(app, 'main.js'), source);
+      const build = await rolldown({ input: join(app, 'main.js'), external: ['react'], platform: 'browser', logLevel: 'silent' });
+      try {
+        const { output } = await build.generate({ format: 'esm' });
+        return output.map((chunk) => ('code' in chunk ? chunk.code : '')).join('\n');
+      } finally {
+        await build.close();
+      }
+    };
+    // Messages that survive minification mark each part: the session, the error class, the hook.
+    const copies = (code: string) => ({
+      session: code.split('connect() was already called on this session').length - 1,
+      errorClass: code.split('"AthosRoleplayError"').length - 1,
+      hook: code.split('needs a live call; call connect() first').length - 1,
+      react: /from ["']react["']/.test(code),
+    });
+    const plain = await bundle("import { create } from '@useathos/sdk';\nwindow.start = (token) => create({ token, drillKey: 'ma-full-sale' });\n");
+    expect(copies(plain)).toEqual({ session: 1, errorClass: expect.any(Number), hook: 0, react: false });
+
+    const both = await bundle(
+      "import { create } from '@useathos/sdk';\nimport { useRoleplaySession } from '@useathos/sdk/react';\nwindow.athos = { create, useRoleplaySession };\n",
+    );
+    expect(copies(both)).toEqual({ ...copies(plain), hook: 1, react: true });
   });
 });
