@@ -24,7 +24,13 @@ export default mergeConfig(
         },
         {
           extends: true,
-          test: { name: 'package', include: ['test/package/**/*.test.ts'], environment: 'node', testTimeout: 60000, hookTimeout: 60000 },
+          test: {
+            name: 'package',
+            include: ['test/package/**/*.test.ts'],
+            environment: 'node',
+            testTimeout: 60000,
+            hookTimeout: 60000,
+          },
         },
         {
           extends: true,

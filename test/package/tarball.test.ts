@@ -159,7 +159,9 @@ describe('the packed package', () => {
       hook: code.split('needs a live call; call connect() first').length - 1,
       react: /from ["']react["']/.test(code),
     });
-    const plain = await bundle("import { create } from '@useathos/sdk';\nwindow.start = (token) => create({ token, drillKey: 'ma-full-sale' });\n");
+    const plain = await bundle(
+      "import { create } from '@useathos/sdk';\nwindow.start = (token) => create({ token, drillKey: 'ma-full-sale' });\n",
+    );
     expect(copies(plain)).toEqual({ session: 1, errorClass: expect.any(Number), hook: 0, react: false });
 
     const both = await bundle(

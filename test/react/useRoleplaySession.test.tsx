@@ -164,7 +164,7 @@ describe('useRoleplaySession', () => {
   });
 
   it('a failed start lands in error (connect() resolves), and the next call clears it', async () => {
-    const token = vi.fn(async () => {
+    const token = vi.fn(async (): Promise<string> => {
       throw new TypeError('Failed to fetch');
     });
     await mount({ ...OPTIONS, token });
