@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: first the gate (`npm run typecheck`: the types of every file; `npm run lint`:
 // lint and format), then builds the package, runs every unit, server and package test
-// (Vitest), then every end-to-end test in real Chromium (Playwright), and ends with one line
+// (Vitest), builds the framework examples against the packed package (scripts/examples.mjs:
+// one test per example), then every end-to-end test in real Chromium and Firefox (Playwright,
+// the examples' included), and ends with one line
 // `N passed, N failed` over all of them. A failed gate step counts as one failure; the tests
 // still run, so that one run reports everything. Exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
@@ -54,6 +56,14 @@ if (step('npm', ['run', '--silent', 'build']) !== 0) {
   passed += unit?.numPassedTests ?? 0;
   failed += unit?.numFailedTests ?? 0;
   if (unitStatus !== 0 && !unit?.numFailedTests) failed += 1;
+
+  // The framework examples, built against the packed SDK; e2e/examples.spec.ts then runs them.
+  const examplesStatus = step('node', ['scripts/examples.mjs']);
+  /** @type {{ passed?: string[], failed?: string[] } | undefined} */
+  const examples = readJson(`${RESULTS}/examples.json`);
+  passed += examples?.passed?.length ?? 0;
+  failed += examples?.failed?.length ?? 0;
+  if (examplesStatus !== 0 && !examples?.failed?.length) failed += 1;
 
   const e2eStatus = step('node', ['scripts/e2e.mjs', ...process.argv.slice(2)]);
   /** @type {{ stats?: { expected?: number, flaky?: number, unexpected?: number } } | undefined} */
