@@ -25,6 +25,6 @@ export { ATHOS_EVENT_NAMES, type AthosEventMap, type AthosEventName } from './se
 export type { SessionState } from './session/lifecycle.ts';
 export type { AthosDifficulty, AthosRoleplayCreateOptions } from './session/options.ts';
 export { RoleplaySession } from './session/RoleplaySession.ts';
-export type { AthosCodec, AthosTransport, SessionSnapshot } from './session/SessionSnapshot.ts';
+export { ATHOS_IDLE_SNAPSHOT, type AthosCodec, type AthosTransport, type SessionSnapshot } from './session/SessionSnapshot.ts';
 export type { AthosTalkMetrics } from './session/TalkMetrics.ts';
 export type { AthosTokenFunction } from './session/token.ts';

@@ -1,18 +1,9 @@
-import { AthosRoleplayError, create, type RoleplaySession } from '@useathos/sdk';
+import { ATHOS_IDLE_SNAPSHOT, AthosRoleplayError, create, type RoleplaySession } from '@useathos/sdk';
 import type { RoleplaySessionActions, RoleplaySessionView, UseRoleplaySessionOptions } from './types.ts';
 
 /** The view before the first call: what a session that has not started shows. */
 export const IDLE_VIEW: RoleplaySessionView = Object.freeze({
-  state: 'idle',
-  muted: false,
-  persona: undefined,
-  callId: undefined,
-  transport: undefined,
-  codec: undefined,
-  userSpeaking: false,
-  personaSpeaking: false,
-  speakerId: '',
-  volume: 1,
+  ...ATHOS_IDLE_SNAPSHOT,
   error: undefined,
   ended: undefined,
   session: undefined,

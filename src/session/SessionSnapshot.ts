@@ -37,8 +37,11 @@ export interface SessionSnapshot {
   readonly volume: number;
 }
 
-/** The snapshot of a session that has not started. */
-export const INITIAL_SNAPSHOT: SessionSnapshot = Object.freeze({
+/**
+ * The snapshot of a session that has not started (`state: 'idle'`): what a store shows before
+ * the app has a session to subscribe to.
+ */
+export const ATHOS_IDLE_SNAPSHOT: SessionSnapshot = Object.freeze({
   state: 'idle',
   muted: false,
   persona: undefined,
@@ -56,7 +59,7 @@ export const INITIAL_SNAPSHOT: SessionSnapshot = Object.freeze({
  * subscriber that throws is logged under `debug` and disturbs nothing.
  */
 export class SnapshotStore {
-  #value: SessionSnapshot = INITIAL_SNAPSHOT;
+  #value: SessionSnapshot = ATHOS_IDLE_SNAPSHOT;
   readonly #listeners = new Set<() => void>();
   readonly #logger: Logger;
 

@@ -4,6 +4,7 @@
 import {
   type ATHOS_ERROR_CODES,
   type ATHOS_EVENT_NAMES,
+  ATHOS_IDLE_SNAPSHOT,
   type AthosCallStats,
   type AthosCodec,
   type AthosDrillKey,
@@ -123,6 +124,10 @@ assertType<Equal<typeof snapshot.volume, number>>();
 assertType<Equal<typeof snapshot.userSpeaking, boolean>>();
 // @ts-expect-error the snapshot is read-only
 snapshot.muted = true;
+// Before there is a session, a store starts from the idle snapshot.
+assertType<Equal<typeof ATHOS_IDLE_SNAPSHOT, SessionSnapshot>>();
+// @ts-expect-error the idle snapshot is read-only
+ATHOS_IDLE_SNAPSHOT.state = 'connected';
 // @ts-expect-error the getters are read-only
 session.callId = 'athos_call_x';
 const stopWatching: () => void = session.subscribe(() => undefined);

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ATHOS_EVENT_NAMES, AthosRoleplayError, RoleplaySession } from '../../../src/index.ts';
-import { INITIAL_SNAPSHOT } from '../../../src/session/SessionSnapshot.ts';
+import { ATHOS_IDLE_SNAPSHOT } from '../../../src/session/SessionSnapshot.ts';
 import { fakeParts, REDEMPTION } from '../fakeParts.ts';
 
 const OPTIONS = { token: 'ast_token', drillKey: 'ma-full-sale' };
@@ -111,11 +111,11 @@ describe('getters', () => {
 describe('snapshot and subscribe()', () => {
   it('starts as the initial snapshot, frozen, and stays the same object while nothing changes', () => {
     const session = new RoleplaySession(OPTIONS, fakeParts().parts);
-    expect(session.snapshot).toBe(INITIAL_SNAPSHOT);
+    expect(session.snapshot).toBe(ATHOS_IDLE_SNAPSHOT);
     expect(Object.isFrozen(session.snapshot)).toBe(true);
     expect(session.snapshot).toBe(session.snapshot);
     session.setVolume(1);
-    expect(session.snapshot).toBe(INITIAL_SNAPSHOT);
+    expect(session.snapshot).toBe(ATHOS_IDLE_SNAPSHOT);
   });
 
   it('notifies once per change, with a new frozen object that says everything a call screen shows', async () => {
@@ -131,8 +131,8 @@ describe('snapshot and subscribe()', () => {
     stop();
     await session.disconnect();
     expect(seen).toEqual([
-      { ...INITIAL_SNAPSHOT, state: 'connecting' },
-      { ...INITIAL_SNAPSHOT, state: 'connecting', callId: 'athos_call_fake', persona: REDEMPTION.persona },
+      { ...ATHOS_IDLE_SNAPSHOT, state: 'connecting' },
+      { ...ATHOS_IDLE_SNAPSHOT, state: 'connecting', callId: 'athos_call_fake', persona: REDEMPTION.persona },
       expect.objectContaining({ state: 'connected', transport: 'websocket', codec: 'pcm16' }),
       expect.objectContaining({ personaSpeaking: true }),
       expect.objectContaining({ muted: true, personaSpeaking: true }),
