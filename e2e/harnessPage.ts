@@ -256,10 +256,11 @@ export const settle = (page: ScenarioPage) =>
 
 /**
  * Waits, through a microphone stream of its own, until the rep's looping sentence starts
- * (loud after at least 300 ms of quiet), so that a call started now finds the rep talking:
- * the sentence lasts about 5 s.
+ * (loud after at least 300 ms of quiet), and resolves with that moment (the page's
+ * `performance.now()`). The sentence (e2e/fixtures/rep-speech.wav) is two stretches of speech
+ * from there: 0–2.36 s and 2.86–5.9 s, then 4.4 s of silence before it starts again.
  */
-export function waitForRepToStartSpeaking(page: ScenarioPage): Promise<void> {
+export function waitForRepToStartSpeaking(page: ScenarioPage): Promise<number> {
   return page.evaluate(async () => {
     // Unprocessed, so that the pauses are silent: noise suppression and gain control would
     // make a floor of their own.
@@ -279,7 +280,7 @@ export function waitForRepToStartSpeaking(page: ScenarioPage): Promise<void> {
         const peak = samples.reduce((max, sample) => Math.max(max, Math.abs(sample)), 0);
         const now = performance.now();
         if (peak < 0.01) quietSince ??= now;
-        else if (peak > 0.05 && quietSince !== undefined && now - quietSince >= 300) return;
+        else if (peak > 0.05 && quietSince !== undefined && now - quietSince >= 300) return now;
         else if (peak >= 0.01) quietSince = undefined;
       }
       throw new Error('The rep did not start speaking within 30 s.');

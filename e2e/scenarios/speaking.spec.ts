@@ -25,15 +25,37 @@ function userSpeakingAfter(events: RecordedEvent[], event: RecordedEvent) {
   return found && { speaking: found.payload.speaking, within100ms: found.at - event.at < 100 };
 }
 
+/**
+ * Where, after the first word of the rep's sentence, the SDK's speaking detection must say
+ * "speaking" (ms): inside the two stretches of speech, leaving room for detecting the first
+ * word and for the 400 ms the detection waits out a pause.
+ */
+const TALKING_WINDOWS = [
+  [300, 2_300],
+  [3_600, 5_600],
+] as const;
+
 test('a rep already talking when the call goes live is reported speaking with ready', async ({ harness: page, athos }) => {
-  // The rep's sentence lasts about 5 s; a call started at its first word goes live within it.
-  await waitForRepToStartSpeaking(page);
-  await startWith(page, athos, { token: await athos.mintToken() });
-  await waitForEvent(page, 'ready');
-  const events = await recordedEvents(page);
-  const ready = events.find((event) => event.name === 'ready') as RecordedEvent;
-  expect(events.map((event) => event.name).slice(0, 3)).toEqual(['connecting', 'ready', 'userSpeaking']);
-  expect(userSpeakingAfter(events, ready)).toEqual({ speaking: true, within100ms: true });
+  // A call started at the rep's first word usually goes live while the rep talks; on a slow
+  // machine it may miss the sentence, and then the next one is tried (three at most).
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    const firstWordAt = await waitForRepToStartSpeaking(page);
+    await startWith(page, athos, { token: await athos.mintToken() });
+    await waitForEvent(page, 'ready');
+    const events = await recordedEvents(page);
+    const ready = events.find((event) => event.name === 'ready') as RecordedEvent;
+    const liveAfter = ready.at - firstWordAt;
+    if (TALKING_WINDOWS.some(([from, to]) => liveAfter >= from && liveAfter <= to)) {
+      expect(events.map((event) => event.name).slice(0, 3)).toEqual(['connecting', 'ready', 'userSpeaking']);
+      expect(userSpeakingAfter(events, ready)).toEqual({ speaking: true, within100ms: true });
+      return;
+    }
+    test.info().annotations.push({ type: 'retry', description: `live ${Math.round(liveAfter)} ms after the first word` });
+    await page.evaluate(() => window.harness.session?.disconnect());
+    await page.goto('/e2e/harness.html');
+    await page.waitForFunction(() => 'harness' in window, undefined);
+  }
+  throw new Error('In three tries, no call went live while the rep was talking: the machine is too slow for this test.');
 });
 
 test('a rep still talking when the call recovers is reported speaking with reconnected', async ({ harness: page, athos }) => {
