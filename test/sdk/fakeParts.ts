@@ -16,6 +16,17 @@ export const REDEMPTION: Redemption = {
   persona: { name: 'Dorothy Hale', details: null },
 };
 
+/** The talk metrics of a call in which nobody spoke (for less than the 3 s of dead air). */
+export const NO_TALK = {
+  repTalkMs: 0,
+  personaTalkMs: 0,
+  talkRatio: 0,
+  longestRepMonologueMs: 0,
+  interruptions: 0,
+  deadAirCount: 0,
+  deadAirMs: 0,
+};
+
 /**
  * Fake session parts that record what the session did with them. Each step succeeds at once
  * unless a test replaces the corresponding `vi.fn`.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEAD_AIR_MS, TalkMetrics } from '../../../src/session/TalkMetrics.ts';
+import { NO_TALK } from '../fakeParts.ts';
 
 type Step = [at: number, who: 'rep' | 'persona', speaking: boolean];
 
@@ -14,21 +15,11 @@ function script(steps: Step[]): TalkMetrics {
   return metrics;
 }
 
-const NOTHING = {
-  repTalkMs: 0,
-  personaTalkMs: 0,
-  talkRatio: 0,
-  longestRepMonologueMs: 0,
-  interruptions: 0,
-  deadAirCount: 0,
-  deadAirMs: 0,
-};
-
 describe('TalkMetrics', () => {
   it('is all zero before the call is live, whatever it was told', () => {
     const metrics = new TalkMetrics();
     metrics.setRep(true, 100);
-    expect(metrics.read(10_000)).toEqual(NOTHING);
+    expect(metrics.read(10_000)).toEqual(NO_TALK);
   });
 
   it('adds up talk time per side and the rep’s share of it', () => {
@@ -152,7 +143,7 @@ describe('TalkMetrics', () => {
     metrics.setRep(true, 6_000);
     metrics.resume(7_000);
     const final = metrics.read(100_000);
-    expect(final).toEqual({ ...NOTHING, personaTalkMs: 1_000, deadAirCount: 1, deadAirMs: 4_000 });
+    expect(final).toEqual({ ...NO_TALK, personaTalkMs: 1_000, deadAirCount: 1, deadAirMs: 4_000 });
     expect(metrics.read(200_000)).toEqual(final);
   });
 });

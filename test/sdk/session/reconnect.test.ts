@@ -8,20 +8,10 @@ import {
 } from '../../../src/index.ts';
 import { DEFAULT_RECONNECT_POLICY } from '../../../src/transport/ReconnectPolicy.ts';
 import { WebSocketVoiceTransport } from '../../../src/transport/WebSocketVoiceTransport.ts';
-import { fakeParts } from '../fakeParts.ts';
+import { fakeParts, NO_TALK } from '../fakeParts.ts';
 import { downlinkFrame, fakeBrowser, flush, LIVE } from '../transport/fakeGateway.ts';
 
 const OPTIONS = { token: 'ast_token', drillKey: 'ma-full-sale' };
-/** The talk metrics of a call in which nobody spoke for 3 s. */
-const NO_TALK = {
-  repTalkMs: 0,
-  personaTalkMs: 0,
-  talkRatio: 0,
-  longestRepMonologueMs: 0,
-  interruptions: 0,
-  deadAirCount: 0,
-  deadAirMs: 0,
-};
 
 function record(session: RoleplaySession) {
   const events: Array<{ name: AthosEventName; payload: unknown }> = [];
