@@ -13,8 +13,8 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import { PROTOCOL_VERSION } from '../server/gateway/protocol.js';
 import { forgetAfterExpirySec } from '../server/store/tokens.js';
+import { PROTOCOL_VERSION } from '../src/contract/voice.js';
 import { mintToken, redeem } from './lib/athos-api.mjs';
 import { single } from './lib/figures.mjs';
 import { startServerProcess } from './lib/server-process.mjs';

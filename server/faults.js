@@ -190,6 +190,7 @@ export function registerFaultRoutes(router, { secret, faults, gateway, calls }) 
     sendJson(ctx.res, 200, {
       callId: call.callId,
       state: call.state,
+      codec: call.codec,
       ...call.stats,
       userTurns: call.transcript.filter((t) => t.role === 'user').length,
       personaTurns: call.transcript.filter((t) => t.role === 'assistant').length,

@@ -6,7 +6,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { FRAME_MS, HEARTBEAT_MS, PROTOCOL_VERSION } from '../../server/gateway/protocol.js';
+import { FRAME_MS, HEARTBEAT_MS } from '../../server/gateway/protocol.js';
+import { PROTOCOL_VERSION } from '../../src/contract/voice.js';
 import { mintToken, redeem } from './athos-api.mjs';
 import { PlayoutClock } from './playout-clock.mjs';
 

@@ -12,6 +12,7 @@ import { AUDIO_FORMAT, CLOSE, HEARTBEAT_MS } from './protocol.js';
  * @property {import('../store/calls.js').CallRecord} call
  * @property {import('../persona/engine.js').PersonaEngine} engine
  * @property {string} resumeToken
+ * @property {import('./codecs.js').Codec} codec the call's codec, both ways, for its whole life
  * @property {{ maxCallSec: number, resumeWindowSec: number }} limits
  * @property {import('../faults.js').Faults} faults
  * @property {(session: CallSession) => void} onEnded
@@ -19,10 +20,11 @@ import { AUDIO_FORMAT, CLOSE, HEARTBEAT_MS } from './protocol.js';
 
 export class CallSession {
   /** @param {CallSessionDeps} deps */
-  constructor({ call, engine, resumeToken, limits, faults, onEnded }) {
+  constructor({ call, engine, resumeToken, codec, limits, faults, onEnded }) {
     this.call = call;
     this.engine = engine;
     this.resumeToken = resumeToken;
+    this.codec = codec;
     this.limits = limits;
     this.onEnded = onEnded;
     /** @type {import('./connection.js').Connection | null} */
@@ -60,6 +62,7 @@ export class CallSession {
   start(conn) {
     this.startedAtMs = Date.now();
     this.call.state = 'live';
+    this.call.codec = this.codec;
     this.call.startedAt = new Date(this.startedAtMs).toISOString();
     this.armCeiling();
     this.bind(conn);
@@ -176,7 +179,7 @@ export class CallSession {
       startedAt: this.call.startedAt,
       resumeWindowSec: this.limits.resumeWindowSec,
       heartbeatMs: HEARTBEAT_MS,
-      audio: AUDIO_FORMAT,
+      audio: { codec: this.codec, ...AUDIO_FORMAT },
     };
   }
 }

@@ -6,8 +6,9 @@
 import { WebSocketServer } from 'ws';
 import { randomSecret } from '../ids.js';
 import { CallSession } from './call-session.js';
+import { chooseCodec, readCodecOffer } from './codecs.js';
 import { Connection } from './connection.js';
-import { CLOSE, isSeq, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, VOICE_PATH } from './protocol.js';
+import { CLOSE, isSeq, MAX_PAYLOAD_BYTES, SUPPORTED_PROTOCOL_VERSIONS, VOICE_PATH } from './protocol.js';
 
 /**
  * @typedef {object} GatewayDeps
@@ -46,8 +47,18 @@ export function createGateway({ limits, calls, tickets, faults, createPersona, o
    * @param {import('./protocol.js').ControlMessage} message
    */
   function authenticate(conn, message) {
-    if (message.protocol !== PROTOCOL_VERSION) {
-      conn.close(CLOSE.PROTOCOL_VIOLATION, `unsupported protocol; expected ${PROTOCOL_VERSION}`);
+    if (!SUPPORTED_PROTOCOL_VERSIONS.includes(/** @type {number} */ (message.protocol))) {
+      conn.close(CLOSE.PROTOCOL_VIOLATION, `unsupported protocol; expected one of ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`);
+      return;
+    }
+    const offer = readCodecOffer(message.codecs);
+    if (!offer) {
+      conn.close(CLOSE.PROTOCOL_VIOLATION, 'codecs must be an array of codec names');
+      return;
+    }
+    const codec = chooseCodec(offer);
+    if (!codec) {
+      conn.close(CLOSE.PROTOCOL_VIOLATION, 'no codec in common');
       return;
     }
     if (faults.tenant() === 'inactive') {
@@ -76,6 +87,7 @@ export function createGateway({ limits, calls, tickets, faults, createPersona, o
         profile: call.profile,
       }),
       resumeToken: randomSecret('art_'),
+      codec,
       limits,
       faults,
       onEnded: ended,
@@ -84,7 +96,7 @@ export function createGateway({ limits, calls, tickets, faults, createPersona, o
     byResumeToken.set(session.resumeToken, session);
     onAuthenticated(conn.socket);
     session.start(conn);
-    log(`call ${call.callId} live (${call.drillKey}, ${call.difficulty})`);
+    log(`call ${call.callId} live (${call.drillKey}, ${call.difficulty}, ${codec})`);
   }
 
   /**
@@ -96,6 +108,11 @@ export function createGateway({ limits, calls, tickets, faults, createPersona, o
       conn.close(CLOSE.PROTOCOL_VIOLATION, 'lastSeq must be a non-negative integer');
       return;
     }
+    const offer = readCodecOffer(message.codecs);
+    if (!offer) {
+      conn.close(CLOSE.PROTOCOL_VIOLATION, 'codecs must be an array of codec names');
+      return;
+    }
     if (faults.refusingResumes()) {
       conn.close(CLOSE.UNAVAILABLE, 'gateway unavailable');
       return;
@@ -103,6 +120,10 @@ export function createGateway({ limits, calls, tickets, faults, createPersona, o
     const session = typeof message.resumeToken === 'string' ? byResumeToken.get(message.resumeToken) : undefined;
     if (!session) {
       conn.close(CLOSE.RESUME_REFUSED, 'resume refused');
+      return;
+    }
+    if (!offer.includes(session.codec)) {
+      conn.close(CLOSE.PROTOCOL_VIOLATION, `the call's codec ${session.codec} is not offered`);
       return;
     }
     onAuthenticated(conn.socket);

@@ -10,13 +10,13 @@ import {
   FRAME_SAMPLES,
   MAX_PCM16_FRAME_BYTES,
   MAX_TEXT_FRAME_BYTES,
-  PROTOCOL_VERSION,
   RESUME_WINDOW_MS,
   SAMPLE_RATE,
+  SUPPORTED_PROTOCOL_VERSIONS,
 } from '../../src/contract/voice.js';
 import { isPlainObject } from '../http/body.js';
 
-export { AUTH_TIMEOUT_MS, CLOSE, FRAME_MS, PROTOCOL_VERSION, SAMPLE_RATE };
+export { AUTH_TIMEOUT_MS, CLOSE, FRAME_MS, SAMPLE_RATE, SUPPORTED_PROTOCOL_VERSIONS };
 
 export const VOICE_PATH = '/v1/voice';
 
@@ -57,7 +57,7 @@ export const UPLINK_EXCESS_CLOSE_MS = 5000;
 /** A socket the gateway closed is cut off if the peer has not completed the close by then. */
 export const CLOSE_GRACE_MS = 5000;
 
-/** The `audio` object of `live` and `resumed`. */
+/** The `audio` object of `live` and `resumed`, but for the call's `codec`. */
 export const AUDIO_FORMAT = Object.freeze({ inputSampleRate: SAMPLE_RATE, outputSampleRate: SAMPLE_RATE, frameMs: FRAME_MS });
 
 /**

@@ -56,6 +56,7 @@ import { randomId } from '../ids.js';
  * @property {string | null} endedAt
  * @property {number | null} durationSec
  * @property {EndReason | null} endedReason
+ * @property {import('../gateway/codecs.js').Codec | null} codec the audio codec, once live
  * @property {Turn[]} transcript
  * @property {Score | null} score
  * @property {CallStats} stats
@@ -99,6 +100,7 @@ export function createCallStore({ retentionSec }) {
         endedAt: null,
         durationSec: null,
         endedReason: null,
+        codec: null,
         transcript: [],
         score: null,
         stats: {

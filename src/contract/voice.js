@@ -31,6 +31,13 @@ export const MAX_PCM16_FRAME_BYTES = 3200;
 /** The largest `opus` frame: one Opus packet (RFC 6716). */
 export const MAX_OPUS_PACKET_BYTES = 1275;
 
+/**
+ * The protocol versions a gateway accepts in `auth`: version 1 (no codec offer, `pcm16`) and
+ * version 2. A client sends {@link PROTOCOL_VERSION}.
+ * @type {readonly number[]}
+ */
+export const SUPPORTED_PROTOCOL_VERSIONS = /* @__PURE__ */ Object.freeze([1, 2]);
+
 /** `auth` or `resume` must arrive this soon after a socket opens, or the gateway closes it with 4408. */
 export const AUTH_TIMEOUT_MS = 5_000;
 /** How long the gateway keeps a dropped call for a resume, and so how long a client tries. */

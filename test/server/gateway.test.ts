@@ -44,7 +44,7 @@ describe('authentication', () => {
       resumeWindowSec: 30,
       startedAt: expect.any(String),
       heartbeatMs: 1000,
-      audio: { inputSampleRate: 16000, outputSampleRate: 16000, frameMs: 20 },
+      audio: { codec: 'pcm16', inputSampleRate: 16000, outputSampleRate: 16000, frameMs: 20 },
     });
     expect(Math.abs(Date.parse(live.startedAt) - Date.now())).toBeLessThan(2000);
     client.ws.close();
@@ -61,7 +61,7 @@ describe('authentication', () => {
 
     const redemption = await redeem(server, await mintToken(server));
     const wrongProtocol = await VoiceClient.open(voiceUrl());
-    wrongProtocol.send({ type: 'auth', ticket: redemption.json.connectionTicket, protocol: 2 });
+    wrongProtocol.send({ type: 'auth', ticket: redemption.json.connectionTicket, protocol: 3 });
     expect((await wrongProtocol.closed).code).toBe(4400);
 
     const first = await VoiceClient.open(voiceUrl());

@@ -181,12 +181,20 @@ export class VoiceClient {
   }
 }
 
-/** Mints, redeems and authenticates: a live call. */
-export async function joinCall(server: AthosServer, body: unknown = { drillKey: 'ma-full-sale' }, token?: string) {
+/**
+ * Mints, redeems and authenticates: a live call. `auth` is what `auth` carries beside the
+ * ticket: by default a protocol 1 client, which offers no codecs.
+ */
+export async function joinCall(
+  server: AthosServer,
+  body: unknown = { drillKey: 'ma-full-sale' },
+  token?: string,
+  auth: Record<string, unknown> = { protocol: 1 },
+) {
   const redemption = await redeem(server, token ?? (await mintToken(server)), body);
   if (redemption.status !== 200) throw new Error(`redeem failed: ${redemption.text}`);
   const client = await VoiceClient.open(redemption.json.connectionUrl);
-  client.send({ type: 'auth', ticket: redemption.json.connectionTicket, protocol: 1 });
+  client.send({ type: 'auth', ticket: redemption.json.connectionTicket, ...auth });
   const live = await client.message('live');
   return { client, live, session: redemption.json };
 }
