@@ -4,22 +4,26 @@
  * the onset is the first sample of the first frame of an utterance, on both sides of the SDK.
  */
 import { FRAME_BYTES, SAMPLE_RATE } from '../../server/gateway/protocol.js';
+import { encodeFrames } from '../../server/opus.js';
 
 const GAP_MS = 600;
 const BURST_SAMPLES = SAMPLE_RATE / 100;
 const TONE_HZ = 1000;
 const SILENT_FRAMES_AFTER = 4;
 
+/** @returns {import('../../server/persona/audio.js').CodedAudio} */
 function burst() {
   const first = Buffer.alloc(FRAME_BYTES);
   for (let i = 0; i < BURST_SAMPLES; i += 1) {
     first.writeInt16LE(Math.round(16384 * Math.cos((2 * Math.PI * TONE_HZ * i) / SAMPLE_RATE)), i * 2);
   }
-  return [first, ...Array.from({ length: SILENT_FRAMES_AFTER }, () => Buffer.alloc(FRAME_BYTES))];
+  const pcm16 = [first, ...Array.from({ length: SILENT_FRAMES_AFTER }, () => Buffer.alloc(FRAME_BYTES))];
+  return { pcm16, opus: encodeFrames(pcm16) };
 }
 
 /** @returns {import('../../server/persona/engine.js').PersonaFactory} */
 export function clickPersonaFactory() {
+  const audio = burst();
   return () => {
     /** @type {import('../../server/persona/engine.js').PersonaContext | undefined} */
     let context;
@@ -32,7 +36,7 @@ export function clickPersonaFactory() {
       clearTimeout(timer);
       timer = setTimeout(async () => {
         speaking = true;
-        await context?.speak(burst(), '(tone burst)');
+        await context?.speak(audio, '(tone burst)');
         speaking = false;
         if (!paused && !stopped) next();
       }, GAP_MS);

@@ -4,6 +4,7 @@
  * @module
  */
 import { rms, VOICED_RMS } from '../persona/vad.js';
+import { createUplinkDecoder } from './codecs.js';
 import { Downlink } from './downlink.js';
 import { AUDIO_FORMAT, CLOSE, HEARTBEAT_MS } from './protocol.js';
 
@@ -25,6 +26,8 @@ export class CallSession {
     this.engine = engine;
     this.resumeToken = resumeToken;
     this.codec = codec;
+    /** Reads the rep's frames; its memory is freed when the call ends. */
+    this.uplink = createUplinkDecoder(codec);
     this.limits = limits;
     this.onEnded = onEnded;
     /** @type {import('./connection.js').Connection | null} */
@@ -76,7 +79,7 @@ export class CallSession {
     this.downlink.attach(0);
     this.engine.start({
       now: () => Date.now() - this.startedAtMs,
-      speak: (frames, text) => this.downlink.play(frames, text),
+      speak: (audio, text) => this.downlink.play(audio[this.codec], text),
       clear: () => {
         const seq = this.downlink.clear();
         if (seq !== null) this.conn?.send({ type: 'clear', seq });
@@ -113,11 +116,15 @@ export class CallSession {
     this.resumeTimer = setTimeout(() => this.end('resume_timeout'), this.limits.resumeWindowSec * 1000);
   }
 
-  /** @param {Int16Array} pcm */
-  onUplink(pcm) {
+  /**
+   * A valid uplink frame arrived.
+   * @param {Int16Array} pcm its audio
+   * @param {number} bytes its size on the wire
+   */
+  onUplink(pcm, bytes) {
     const { stats } = this.call;
     stats.uplinkFrames += 1;
-    stats.uplinkBytes += pcm.length * 2;
+    stats.uplinkBytes += bytes;
     for (const sample of pcm) stats.uplinkPeak = Math.max(stats.uplinkPeak, Math.min(32767, Math.abs(sample)));
     if (rms(pcm) >= VOICED_RMS) stats.uplinkVoicedFrames += 1;
     this.engine.onUserAudio(pcm);
@@ -159,6 +166,7 @@ export class CallSession {
     clearTimeout(this.resumeTimer);
     this.engine.stop();
     this.downlink.stop();
+    this.uplink.close();
   }
 
   /** Ends the call at the duration ceiling; timers may fire a little early, so it re-checks. */

@@ -6,14 +6,11 @@
 import WebSocket from 'ws';
 import {
   AUTH_TIMEOUT_MS,
-  BYTES_PER_MS,
   CLOSE,
   CLOSE_GRACE_MS,
   HEARTBEAT_MS,
   isSeq,
-  isValidUplinkLength,
   LINK_TIMEOUT_MS,
-  MAX_UPLINK_BYTES,
   parseControlMessage,
   SEND_QUEUE_CLOSE_MS,
   SEND_QUEUE_LIMIT_BYTES,
@@ -210,18 +207,15 @@ export class Connection {
    * @param {Buffer} data
    */
   receiveAudio(session, data) {
-    if (!isValidUplinkLength(data.length)) {
-      this.warn(
-        'BAD_AUDIO_FRAME',
-        `Audio frames must have an even length from 2 to ${MAX_UPLINK_BYTES} bytes; got ${data.length}.`,
-      );
+    const { uplink } = session;
+    const ms = uplink.frameMs(data);
+    if (ms !== null && !this.admitUplink(ms)) return;
+    const pcm = ms === null ? null : uplink.decode(data);
+    if (!pcm) {
+      this.warn('BAD_AUDIO_FRAME', `Dropped an audio frame of ${data.length} bytes: ${uplink.expected}.`);
       return;
     }
-    if (!this.admitUplink(data.length / BYTES_PER_MS)) return;
-    // Copy: the received buffer need not be aligned for an Int16Array view.
-    const pcm = new Int16Array(data.length / 2);
-    Buffer.from(pcm.buffer).set(data);
-    session.onUplink(pcm);
+    session.onUplink(pcm, data.length);
   }
 
   /**

@@ -51,7 +51,7 @@ export class Downlink {
   }
 
   /**
-   * Queues an utterance of 640-byte frames.
+   * Queues an utterance: its 20 ms frames in the call's codec.
    * @param {Buffer[]} frames
    * @param {string} text
    * @returns {Promise<PlayResult['outcome']>}

@@ -8,7 +8,6 @@ import {
   CLOSE,
   FRAME_MS,
   FRAME_SAMPLES,
-  MAX_PCM16_FRAME_BYTES,
   MAX_TEXT_FRAME_BYTES,
   RESUME_WINDOW_MS,
   SAMPLE_RATE,
@@ -20,12 +19,8 @@ export { AUTH_TIMEOUT_MS, CLOSE, FRAME_MS, SAMPLE_RATE, SUPPORTED_PROTOCOL_VERSI
 
 export const VOICE_PATH = '/v1/voice';
 
-/** One downlink frame: 320 samples of PCM16. */
+/** One `pcm16` frame: 320 samples, 640 bytes. */
 export const FRAME_BYTES = FRAME_SAMPLES * 2;
-/** PCM16 bytes per millisecond of audio. */
-export const BYTES_PER_MS = (SAMPLE_RATE / 1000) * 2;
-/** Largest uplink audio frame (100 ms). */
-export const MAX_UPLINK_BYTES = MAX_PCM16_FRAME_BYTES;
 /** Frames above this are refused by the WebSocket layer itself (close 1009). */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 
@@ -90,15 +85,7 @@ export function isSeq(value) {
 }
 
 /**
- * An uplink audio frame is any even length from 2 to 3200 bytes.
- * @param {number} length
- */
-export function isValidUplinkLength(length) {
-  return length >= 2 && length <= MAX_UPLINK_BYTES && length % 2 === 0;
-}
-
-/**
- * A downlink binary frame: `[u32le seq][640 bytes PCM]`.
+ * A downlink binary frame: `[u32le seq][one frame of the call's codec]`.
  * @param {number} seq
  * @param {Buffer} frame
  */

@@ -1,14 +1,24 @@
 /**
- * Loads the persona's committed WAV files into 20 ms frames of 16 kHz mono PCM16.
+ * The persona's lines as the gateway sends them: 20 ms frames of 16 kHz mono PCM16 from the
+ * committed WAV files, and the same frames as Opus packets, rendered ahead of time by
+ * render-opus.js into `audio/opus/` (so no call, and no server start, ever encodes).
  * @module
  */
 import { readFile } from 'node:fs/promises';
-import { FRAME_BYTES, SAMPLE_RATE } from '../gateway/protocol.js';
+import { FRAME_BYTES, FRAME_MS, SAMPLE_RATE } from '../gateway/protocol.js';
+import { opusPacketMs } from '../opus.js';
 import { allLines } from './lines.js';
 
-const AUDIO_DIR = new URL('./audio/', import.meta.url);
+/** The committed WAV files of the lines. */
+export const AUDIO_DIR = new URL('./audio/', import.meta.url);
+/** Where render-opus.js writes the Opus packets of each line. */
+export const OPUS_DIR = new URL('./audio/opus/', import.meta.url);
 
-/** @typedef {Map<string, Buffer[]>} LineAudio frames of every line, by file name */
+/**
+ * One line in every codec the gateway runs: the same 20 ms frames, frame for frame.
+ * @typedef {Record<import('../gateway/codecs.js').Codec, Buffer[]>} CodedAudio
+ */
+/** @typedef {Map<string, CodedAudio>} LineAudio every line, by the name of its WAV file */
 
 /** @type {Promise<LineAudio> | null} */
 let loading = null;
@@ -22,12 +32,57 @@ export function loadLineAudio() {
     /** @type {LineAudio} */
     const audio = new Map();
     for (const { file } of allLines()) {
-      const pcm = parseWav(await readFile(new URL(file, AUDIO_DIR)), file);
-      audio.set(file, toFrames(pcm));
+      const pcm16 = toFrames(parseWav(await readFile(new URL(file, AUDIO_DIR)), file));
+      const opus = parsePackets(await readFile(new URL(opusFileOf(file), OPUS_DIR)), opusFileOf(file));
+      if (opus.length !== pcm16.length) {
+        throw new Error(
+          `${opusFileOf(file)} has ${opus.length} packets for ${pcm16.length} frames: run server/persona/render-opus.js`,
+        );
+      }
+      audio.set(file, { pcm16, opus });
     }
     return audio;
   })();
   return loading;
+}
+
+/**
+ * The name of the Opus packet file of a line's WAV file.
+ * @param {string} wavFile
+ */
+export function opusFileOf(wavFile) {
+  return wavFile.replace(/\.wav$/, '.opus-packets');
+}
+
+/**
+ * Packets as render-opus.js stores them: each a 16-bit little-endian length, then the packet.
+ * @param {readonly Uint8Array[]} packets
+ */
+export function serializePackets(packets) {
+  return Buffer.concat(
+    packets.flatMap((packet) => {
+      const length = Buffer.alloc(2);
+      length.writeUInt16LE(packet.length);
+      return [length, packet];
+    }),
+  );
+}
+
+/**
+ * Reads what {@link serializePackets} wrote; every packet must hold one 20 ms frame.
+ * @param {Buffer} data
+ * @param {string} name for error messages
+ */
+export function parsePackets(data, name) {
+  const packets = [];
+  for (let offset = 0; offset < data.length; ) {
+    const length = offset + 2 <= data.length ? data.readUInt16LE(offset) : -1;
+    const packet = data.subarray(offset + 2, offset + 2 + length);
+    if (packet.length !== length || opusPacketMs(packet) !== FRAME_MS) throw new Error(`${name}: bad packet at byte ${offset}`);
+    packets.push(packet);
+    offset += 2 + length;
+  }
+  return packets;
 }
 
 /**

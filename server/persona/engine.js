@@ -20,10 +20,12 @@
  * What the gateway offers an engine once the call is live.
  * @typedef {object} PersonaContext
  * @property {() => number} now milliseconds since the call started
- * @property {(frames: Buffer[], text: string) => Promise<'done' | 'cleared' | 'stopped'>} speak
- *   Queues an utterance: 640-byte frames of 16 kHz mono PCM16 and its text for the transcript.
- *   Utterances play one after the other, paced in real time, and only while a socket is
- *   attached. Resolves when it has finished playing, was cut off by `clear`, or the call ended.
+ * @property {(audio: import('./audio.js').CodedAudio, text: string) => Promise<'done' | 'cleared' | 'stopped'>} speak
+ *   Queues an utterance: its 20 ms frames of 16 kHz mono audio in every codec the gateway runs
+ *   (`pcm16`: 640 bytes of PCM16; `opus`: one packet each, encoded ahead of time, never per
+ *   call), of which the call's codec is sent, and its text for the transcript. Utterances play
+ *   one after the other, paced in real time, and only while a socket is attached. Resolves
+ *   when it has finished playing, was cut off by `clear`, or the call ended.
  * @property {() => void} clear Barge-in: stops what is playing now and drops what is queued.
  * @property {(turn: { content: string, startedAtMs: number, endedAtMs: number }) => void} userTurn
  *   Records what the rep said (times in `now()` milliseconds).
@@ -32,7 +34,8 @@
 /**
  * @typedef {object} PersonaEngine
  * @property {(ctx: PersonaContext) => void} start The call is live.
- * @property {(pcm: Int16Array) => void} onUserAudio Uplink audio, 16 kHz mono, as received (2 to 1600 samples).
+ * @property {(pcm: Int16Array) => void} onUserAudio Uplink audio, 16 kHz mono, as received
+ *   (`pcm16`: 1 to 1600 samples) or decoded (`opus`: 320 samples).
  * @property {() => void} pause No socket is attached: neither speak into the void nor move on.
  * @property {() => void} resume A socket is attached again.
  * @property {() => void} stop The call ended; release every timer.

@@ -13,7 +13,7 @@ const BARGE_IN_MS = 300;
 /** Without uplink audio (a muted rep) for this long, speech has ended. */
 const SILENT_UPLINK_MS = 700;
 
-/** @typedef {{ text: string, frames: Buffer[] }} SpokenLine */
+/** @typedef {{ text: string, audio: import('./audio.js').CodedAudio }} SpokenLine */
 /** @typedef {import('./engine.js').PersonaEngine} PersonaEngine */
 
 /**
@@ -22,7 +22,10 @@ const SILENT_UPLINK_MS = 700;
  */
 export function scriptedPersonaFactory(lineAudio) {
   /** @param {import('./lines.js').Line} line */
-  const spoken = (line) => ({ text: line.text, frames: /** @type {Buffer[]} */ (lineAudio.get(line.file)) });
+  const spoken = (line) => ({
+    text: line.text,
+    audio: /** @type {import('./audio.js').CodedAudio} */ (lineAudio.get(line.file)),
+  });
   return (call) => {
     const { greeting, replies } = scriptFor(call.profile, call.difficulty);
     return new ScriptedPersona(spoken(greeting), replies.map(spoken));
@@ -120,7 +123,7 @@ class ScriptedPersona {
     const ctx = /** @type {import('./engine.js').PersonaContext} */ (this.ctx);
     this.speaking = line;
     this.overlapMs = 0;
-    await ctx.speak(line.frames, line.text);
+    await ctx.speak(line.audio, line.text);
     if (this.speaking === line) this.speaking = null;
   }
 

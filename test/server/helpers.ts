@@ -1,5 +1,7 @@
 import WebSocket from 'ws';
 import { startAthosServer } from '../../server/index.js';
+import { encodeFrames } from '../../server/opus.js';
+import type { Codec } from '../../src/contract/voice.js';
 
 export type AthosServer = Awaited<ReturnType<typeof startAthosServer>>;
 export type ServerOptions = Parameters<typeof startAthosServer>[0];
@@ -88,9 +90,11 @@ export interface DownlinkFrame {
   seq: number;
   bytes: number;
   at: number;
+  /** The frame after its `seq`: PCM16 or an Opus packet. */
+  body: Buffer;
 }
 
-type AudioFormat = { inputSampleRate: number; outputSampleRate: number; frameMs: number };
+type AudioFormat = { codec: Codec; inputSampleRate: number; outputSampleRate: number; frameMs: number };
 
 /** What the gateway sends on the control channel (docs/protocol.md). */
 export type GatewayMessage =
@@ -130,7 +134,7 @@ export class VoiceClient {
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (isBinary) {
-        this.frames.push({ seq: data.readUInt32LE(0), bytes: data.length, at: Date.now() });
+        this.frames.push({ seq: data.readUInt32LE(0), bytes: data.length, at: Date.now(), body: data.subarray(4) });
         return;
       }
       const message: GatewayMessage = JSON.parse(data.toString('utf8'));
@@ -163,9 +167,11 @@ export class VoiceClient {
     this.ws.send(pcm, { binary: true });
   }
 
-  /** Sends audio in 20 ms frames, as fast as the socket takes it. */
-  sendSpeech(pcm: Buffer) {
-    for (let offset = 0; offset < pcm.length; offset += 640) this.sendAudio(pcm.subarray(offset, offset + 640));
+  /** Sends audio in 20 ms frames, as fast as the socket takes it; as Opus packets on an Opus call. */
+  sendSpeech(pcm: Buffer, codec: Codec = 'pcm16') {
+    const frames: Buffer[] = [];
+    for (let offset = 0; offset < pcm.length; offset += 640) frames.push(pcm.subarray(offset, offset + 640));
+    for (const frame of codec === 'opus' ? encodeFrames(frames) : frames) this.sendAudio(frame);
   }
 
   message<T extends GatewayMessage['type']>(type: T, timeoutMs = 5000): Promise<Extract<GatewayMessage, { type: T }>> {

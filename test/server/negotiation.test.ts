@@ -28,9 +28,12 @@ describe('codec negotiation in auth', () => {
   it.each([
     { case: 'protocol 1, no offer', auth: { protocol: 1 }, codec: 'pcm16' },
     { case: 'protocol 2, no offer', auth: { protocol: 2 }, codec: 'pcm16' },
-    { case: "['pcm16']", auth: { protocol: 2, codecs: ['pcm16'] }, codec: 'pcm16' },
-    { case: "['opus', 'pcm16']", auth: { protocol: 2, codecs: ['opus', 'pcm16'] }, codec: 'pcm16' },
-    { case: 'unknown names skipped', auth: { protocol: 2, codecs: ['speex', 'pcm16', 'opus'] }, codec: 'pcm16' },
+    { case: 'offer pcm16', auth: { protocol: 2, codecs: ['pcm16'] }, codec: 'pcm16' },
+    { case: 'offer opus, pcm16', auth: { protocol: 2, codecs: ['opus', 'pcm16'] }, codec: 'opus' },
+    { case: 'offer pcm16, opus (the client decides)', auth: { protocol: 2, codecs: ['pcm16', 'opus'] }, codec: 'pcm16' },
+    { case: 'offer opus', auth: { protocol: 2, codecs: ['opus'] }, codec: 'opus' },
+    { case: 'unknown names skipped', auth: { protocol: 2, codecs: ['speex', 'opus', 'pcm16'] }, codec: 'opus' },
+    { case: 'protocol 1 with an offer', auth: { protocol: 1, codecs: ['opus'] }, codec: 'opus' },
   ])('$case → $codec', async ({ auth, codec }) => {
     const { client, live, session } = await joinCall(server, undefined, undefined, auth);
     expect(live.audio).toEqual({ codec, inputSampleRate: 16000, outputSampleRate: 16000, frameMs: 20 });
@@ -39,7 +42,7 @@ describe('codec negotiation in auth', () => {
   });
 
   it.each([
-    { case: "['speex']: no codec in common", codecs: ['speex'] },
+    { case: 'offer speex: no codec in common', codecs: ['speex'] },
     { case: 'an empty offer', codecs: [] },
     { case: 'a string instead of an array', codecs: 'opus' },
     { case: 'a name that is not a string', codecs: ['pcm16', 7] },
