@@ -1,10 +1,13 @@
 /**
  * Child process of server-process.mjs: the local Athos server on 127.0.0.1, with the config
  * overrides given as JSON in its first argument, answering `stats` (CPU time and event-loop
- * delay since the last `stats`), `memory` (after a full garbage collection) and `close` over IPC.
+ * delay since the last `stats`, memory, Opus decoders open), `memory` (after a full garbage
+ * collection) and `close` (answered with the Opus decoders still open once the server has
+ * closed) over IPC.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startAthosServer } from '../../server/index.js';
+import { openOpusDecoders } from '../../server/opus.js';
 
 const overrides = JSON.parse(process.argv[2] ?? '{}');
 const server = await startAthosServer({ host: '127.0.0.1', port: 0, apiKey: 'ath_test_bench', ...overrides });
@@ -21,6 +24,7 @@ process.on('message', async (message) => {
       loopDelayP99Ms: loop.percentile(99) / 1e6,
       loopDelayMaxMs: loop.max / 1e6,
       rssBytes: process.memoryUsage().rss,
+      opusDecoders: openOpusDecoders(),
     });
     loop.reset();
   } else if (message === 'memory') {
@@ -36,7 +40,8 @@ process.on('message', async (message) => {
     });
   } else if (message === 'close') {
     await server.close();
-    process.exit(0);
+    // Every call has ended now: every Opus decoder must have been freed.
+    process.send?.({ opusDecoders: openOpusDecoders() }, () => process.exit(0));
   }
 });
 // Never outlive the benchmark.

@@ -7,11 +7,12 @@ import { fork } from 'node:child_process';
 const CHILD = new URL('./server-child.mjs', import.meta.url);
 
 /**
- * @typedef {{ cpuMs: number, loopDelayP99Ms: number, loopDelayMaxMs: number, rssBytes: number }} ServerStats
- *   cpu time since the previous `stats()`, event-loop delay over the same span
+ * @typedef {{ cpuMs: number, loopDelayP99Ms: number, loopDelayMaxMs: number, rssBytes: number, opusDecoders: number }} ServerStats
+ *   cpu time since the previous `stats()`, event-loop delay over the same span, memory and Opus decoders open now
  * @typedef {{ rssBytes: number, heapTotalBytes: number, heapUsedBytes: number, externalBytes: number, arrayBuffersBytes: number }} ServerMemory
  *   `process.memoryUsage()` right after a full garbage collection
- * @typedef {{ url: string, apiKey: string, stats(): Promise<ServerStats>, memory(): Promise<ServerMemory>, close(): Promise<void> }} ServerProcess
+ * @typedef {{ url: string, apiKey: string, stats(): Promise<ServerStats>, memory(): Promise<ServerMemory>, close(): Promise<{ opusDecoders: number }> }} ServerProcess
+ *   `close()` resolves with the Opus decoders still open after the server closed every call
  */
 
 /**
@@ -29,7 +30,7 @@ export async function startServerProcess(overrides = {}) {
   child.on('exit', () => {
     for (const { reject } of pending.splice(0)) reject(new Error('the server process exited'));
   });
-  /** @type {(request: 'stats' | 'memory' | null) => Promise<unknown>} */
+  /** @type {(request: 'stats' | 'memory' | 'close' | null) => Promise<unknown>} */
   const ask = (request) =>
     new Promise((resolve, reject) => {
       pending.push({ resolve, reject });
@@ -43,8 +44,9 @@ export async function startServerProcess(overrides = {}) {
     memory: () => /** @type {Promise<ServerMemory>} */ (ask('memory')),
     close: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.send('close');
+      const last = /** @type {{ opusDecoders: number }} */ (await ask('close'));
       await exited;
+      return last;
     },
   };
 }

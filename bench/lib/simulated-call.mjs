@@ -1,28 +1,41 @@
 /**
- * One simulated call for the gateway load test: a Node client that speaks docs/protocol.md
- * like the SDK does. It sends a 20 ms uplink frame every 20 ms of real time (a rep's recorded
- * sentence and silence, looped), answers and sends heartbeats, and times every persona frame
- * against its playout clock.
+ * One simulated call for the gateway benchmark: a Node client that speaks docs/protocol.md
+ * like the SDK does, in either codec. It sends a 20 ms uplink frame every 20 ms of real time
+ * (frames it is given, looped), answers and sends heartbeats, checks every persona frame
+ * (numbering, and that it is a frame of the call's codec) and times it against its playout
+ * clock.
  */
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { FRAME_MS, HEARTBEAT_MS } from '../../server/gateway/protocol.js';
-import { PROTOCOL_VERSION } from '../../src/contract/voice.js';
+import { FRAME_BYTES, FRAME_MS, HEARTBEAT_MS } from '../../server/gateway/protocol.js';
+import { MAX_OPUS_PACKET_BYTES } from '../../src/contract/voice.js';
 import { mintToken, redeem } from './athos-api.mjs';
 import { PlayoutClock } from './playout-clock.mjs';
+import { tcpWireBytes } from './wire-meter.mjs';
 
+/** The protocol version that carries a codec offer. */
+const PROTOCOL = 2;
 const CONNECT_TIMEOUT_MS = 10_000;
 /** After a stall of the load generator, at most this much uplink audio is sent at once. */
 const MAX_UPLINK_CATCH_UP = 5;
 
-/** @typedef {{ type: string, id?: number, code?: string, reason?: string }} ControlMessage the fields read here */
+/** @typedef {import('../../src/contract/voice.js').Codec} Codec */
+/** @typedef {{ type: string, id?: number, code?: string, reason?: string, audio?: { codec: Codec } }} ControlMessage the fields read here */
+
+/** @type {Record<Codec, (body: Buffer) => boolean>} whether `body` is one downlink frame of the codec */
+const VALID_BODY = {
+  pcm16: (body) => body.length === FRAME_BYTES,
+  opus: (body) => body.length >= 1 && body.length <= MAX_OPUS_PACKET_BYTES,
+};
 
 export class SimulatedCall {
   /** @type {WebSocket | undefined} */
   #ws;
+  #codec;
   #meter;
-  #uplink;
-  #uplinkIndex;
+  /** @type {Buffer[]} */
+  #uplink = [];
+  #uplinkIndex = 0;
   #uplinkStart = 0;
   #uplinkSent = 0;
   #nextPingAt = 0;
@@ -30,18 +43,40 @@ export class SimulatedCall {
   #pingsSent = new Map();
   #lastSeq = 0;
   #playout = new PlayoutClock();
-  /** @type {(() => void) | undefined} resolves the `open()` in progress */
+  /** @type {((live: ControlMessage) => void) | undefined} resolves the `open()` in progress */
   #live;
   #leaving = false;
 
   /**
-   * @param {Buffer[]} uplink 640-byte frames to send in a loop
-   * @param {import('./load-meter.mjs').LoadMeter} meter
+   * @param {{ codec: Codec, uplink: Buffer[], meter: import('./load-meter.mjs').LoadMeter }} options
+   *   `uplink`: 20 ms frames of `codec` to send in a loop
    */
-  constructor(uplink, meter) {
+  constructor({ codec, uplink, meter }) {
+    this.#codec = codec;
+    this.#meter = meter;
+    this.speak(uplink);
+  }
+
+  /**
+   * From now on, sends these frames in a loop (from a random point) instead.
+   * @param {Buffer[]} uplink
+   */
+  speak(uplink) {
     this.#uplink = uplink;
     this.#uplinkIndex = Math.floor(Math.random() * uplink.length);
-    this.#meter = meter;
+  }
+
+  /** Persona frames received so far. */
+  get downlinkFrames() {
+    return this.#lastSeq;
+  }
+
+  /** What this call's connection has put on the wire so far, each way (lib/wire-meter.mjs). */
+  wireBytes() {
+    // `ws` keeps its TCP socket private; the port names the connection to the kernel.
+    const socket = /** @type {{ _socket?: import('node:net').Socket } | undefined} */ (this.#ws)?._socket;
+    if (socket?.localPort === undefined) throw new Error('not connected');
+    return tcpWireBytes(socket.localPort);
   }
 
   /**
@@ -53,18 +88,21 @@ export class SimulatedCall {
     const { connectionUrl, connectionTicket } = await redeem(server, await mintToken(server));
     const ws = new WebSocket(connectionUrl, { perMessageDeflate: false });
     this.#ws = ws;
-    /** @type {Promise<void>} */
+    /** @type {Promise<ControlMessage>} */
     const live = new Promise((resolve, reject) => {
       this.#live = resolve;
       setTimeout(() => reject(new Error('no live within 10 s')), CONNECT_TIMEOUT_MS).unref();
       ws.once('close', (code) => reject(new Error(`closed ${code} before live`)));
       ws.once('error', reject);
     });
-    ws.once('open', () => ws.send(JSON.stringify({ type: 'auth', ticket: connectionTicket, protocol: PROTOCOL_VERSION })));
+    ws.once('open', () =>
+      ws.send(JSON.stringify({ type: 'auth', ticket: connectionTicket, protocol: PROTOCOL, codecs: [this.#codec] })),
+    );
     // A Buffer: the socket's binaryType is the default 'nodebuffer'.
     ws.on('message', (data, isBinary) => this.#receive(/** @type {Buffer} */ (data), isBinary));
     try {
-      await live;
+      const { audio } = await live;
+      if (audio?.codec !== this.#codec) throw new Error(`asked for ${this.#codec}, got ${audio?.codec}`);
     } catch (error) {
       ws.terminate();
       throw error;
@@ -118,6 +156,7 @@ export class SimulatedCall {
     if (isBinary) {
       const seq = data.readUInt32LE(0);
       if (seq !== this.#lastSeq + 1) this.#meter.error(`downlink seq ${seq} after ${this.#lastSeq}`);
+      if (!VALID_BODY[this.#codec](data.subarray(4))) this.#meter.error(`downlink frame of ${data.length - 4} bytes`);
       this.#lastSeq = seq;
       const late = this.#playout.arrive(now);
       if (late !== null) this.#meter.frame(late);
@@ -127,7 +166,7 @@ export class SimulatedCall {
     const message = JSON.parse(data.toString());
     switch (message.type) {
       case 'live':
-        this.#live?.();
+        this.#live?.(message);
         return;
       case 'ping':
         this.#ws?.send(JSON.stringify({ type: 'pong', id: message.id }));
