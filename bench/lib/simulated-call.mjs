@@ -11,7 +11,6 @@ import { FRAME_BYTES, FRAME_MS, HEARTBEAT_MS } from '../../server/gateway/protoc
 import { MAX_OPUS_PACKET_BYTES } from '../../src/contract/voice.js';
 import { mintToken, redeem } from './athos-api.mjs';
 import { PlayoutClock } from './playout-clock.mjs';
-import { tcpWireBytes } from './wire-meter.mjs';
 
 /** The protocol version that carries a codec offer. */
 const PROTOCOL = 2;
@@ -66,17 +65,22 @@ export class SimulatedCall {
     this.#uplinkIndex = Math.floor(Math.random() * uplink.length);
   }
 
+  /** Uplink frames sent so far. */
+  get uplinkFrames() {
+    return this.#uplinkSent;
+  }
+
   /** Persona frames received so far. */
   get downlinkFrames() {
     return this.#lastSeq;
   }
 
-  /** What this call's connection has put on the wire so far, each way (lib/wire-meter.mjs). */
-  wireBytes() {
-    // `ws` keeps its TCP socket private; the port names the connection to the kernel.
-    const socket = /** @type {{ _socket?: import('node:net').Socket } | undefined} */ (this.#ws)?._socket;
-    if (socket?.localPort === undefined) throw new Error('not connected');
-    return tcpWireBytes(socket.localPort);
+  /** The local port of this call's connection, which names it to the kernel (lib/wire-meter.mjs). */
+  get localPort() {
+    // `ws` keeps its TCP socket private.
+    const port = /** @type {{ _socket?: import('node:net').Socket } | undefined} */ (this.#ws)?._socket?.localPort;
+    if (port === undefined) throw new Error('not connected');
+    return port;
   }
 
   /**
