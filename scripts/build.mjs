@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Builds the package: ESM, CJS and the script-tag IIFE with Vite, one bundled type
 // declaration file for `import` (.d.ts) and one for `require` (.d.cts) consumers, the audio
-// worklet as a file of its own for sites whose CSP forbids `blob:` (docs/csp.md), and the
-// React entry `@useathos/sdk/react` (ESM, CJS and its declarations), which imports the main
-// entry and React instead of bundling either.
+// worklet and the Worker as files of their own for sites whose CSP forbids `blob:`
+// (docs/csp.md), and the React entry `@useathos/sdk/react` (ESM, CJS and its declarations),
+// which imports the main entry and React instead of bundling either.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { build, rolldown } from 'rolldown';
@@ -41,12 +41,14 @@ function declarations(entry, out, project) {
 
 run('npx', ['vite', 'build', '--logLevel', 'warn']);
 declarations('src/index.ts', 'dist/index.d.ts', 'tsconfig.build.json');
-await build({
-  input: 'src/media/worklet/entry.ts',
-  platform: 'browser',
-  transform: { target: 'es2022' },
-  output: { file: 'dist/athos-worklet.js', format: 'esm', minify: true },
-});
+/** @type {Array<{ input: string, file: string, format: 'esm' | 'iife' }>} */
+const scripts = [
+  { input: 'src/media/worklet/entry.ts', file: 'dist/athos-worklet.js', format: 'esm' },
+  { input: 'src/worker/entry.ts', file: 'dist/athos-worker.js', format: 'iife' },
+];
+for (const { input, file, format } of scripts) {
+  await build({ input, platform: 'browser', transform: { target: 'es2022' }, output: { file, format, minify: true } });
+}
 
 // The React entry. Both of its imports stay imports: React is the app's, and the SDK must be
 // the one copy the app itself imports (one RoleplaySession class, one AthosRoleplayError).

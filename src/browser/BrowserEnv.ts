@@ -17,6 +17,8 @@ export interface BrowserEnv {
   readonly Blob: typeof Blob;
   /** Reports an error as uncaught (console, `window.onerror`, error trackers) without throwing it. */
   readonly reportError: (error: unknown) => void;
+  readonly Worker: typeof Worker;
+  readonly MessageChannel: typeof MessageChannel;
 }
 
 /** The real browser, read from the global scope at call time. */
@@ -39,5 +41,7 @@ export function browserEnv(): BrowserEnv {
         setTimeout(() => {
           throw error;
         })),
+    Worker: scope.Worker,
+    MessageChannel: scope.MessageChannel,
   };
 }

@@ -5,6 +5,10 @@ import type { BrowserEnv } from './BrowserEnv.ts';
 export interface PartContext {
   env: BrowserEnv;
   logger: Logger;
+  /** The `debug` option: whether the logger prints, so parts in other threads send it their lines. */
+  debug: boolean;
   /** The `workletUrl` option, when the site hosts the worklet itself. */
   workletUrl: string | undefined;
+  /** The `workerUrl` option, when the site hosts the Worker itself. */
+  workerUrl: string | undefined;
 }

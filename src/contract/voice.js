@@ -5,8 +5,8 @@
  * @module
  */
 
-/** The protocol version a client sends in `auth`. */
-export const PROTOCOL_VERSION = 1;
+/** The protocol version a client sends in `auth`: 2 adds codec negotiation (section 4). */
+export const PROTOCOL_VERSION = 2;
 
 /** Audio rate in both directions, in Hz. */
 export const SAMPLE_RATE = 16_000;

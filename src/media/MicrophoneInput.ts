@@ -2,11 +2,6 @@ import type { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 
 /** What the microphone input reports to the session. */
 export interface MicrophoneInputEvents {
-  /**
-   * One captured frame: 20 ms of 16-bit mono PCM at 16 kHz (640 bytes), ready to send. The
-   * buffer is handed over; the input does not touch it again.
-   */
-  onFrame(frame: ArrayBuffer): void;
   /** The rep started or stopped speaking (voice-activity detection with hang time). */
   onSpeakingChange(speaking: boolean): void;
   /** A microphone problem mid-call (e.g. `MIC_DEVICE_DISCONNECTED`); the call goes on. */
@@ -21,9 +16,10 @@ export interface MicrophoneInput {
   /**
    * Acquires the microphone and starts capturing. Rejects with an `AthosRoleplayError` of phase
    * `media` (`MIC_PERMISSION_DENIED`, `NO_MIC_AVAILABLE`, `MIC_DEVICE_DISCONNECTED`, …).
-   * Frames flow to `onFrame` from then on.
+   * Frames (20 ms of 16-bit mono PCM at 16 kHz each) flow to `link` from then on, without
+   * passing through the main thread; the port is handed over.
    */
-  start(signal: AbortSignal): Promise<void>;
+  start(signal: AbortSignal, link: MessagePort): Promise<void>;
   /** Switches to another input device without interrupting the frame flow. */
   setDevice(deviceId: string): Promise<void>;
   /** While muted no frame is emitted and `onSpeakingChange(false)` is reported once. */

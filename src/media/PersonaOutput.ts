@@ -21,19 +21,20 @@ export interface PlaybackStats {
 }
 
 /**
- * The output controller: jitter-buffers the persona's audio and plays it through an
- * SDK-created `<audio>` element.
+ * The output controller: plays the persona's audio, which arrives through a link to the
+ * transport (never through the main thread), through an SDK-created `<audio>` element.
  */
 export interface PersonaOutput {
   /**
-   * Builds the playback path and tries to start it. When the browser blocks autoplay it
-   * reports `AUDIO_PLAYBACK_BLOCKED` through `onError` and still resolves.
+   * Builds the playback path, fed from `link` (handed over), without starting to play: it
+   * needs neither the network nor the microphone. Rejects if the audio graph cannot be built.
+   */
+  prepare(link: MessagePort): Promise<void>;
+  /**
+   * Starts playing, once {@link PersonaOutput.prepare} resolved. When the browser blocks
+   * autoplay it reports `AUDIO_PLAYBACK_BLOCKED` through `onError` and still resolves.
    */
   start(): Promise<void>;
-  /** Queues one persona frame: 16-bit mono PCM at 16 kHz. */
-  push(pcm: Int16Array): void;
-  /** Drops everything queued (barge-in, or a link drop); reports not speaking. */
-  clear(): void;
   /** Retries playback after a user gesture. */
   resume(): Promise<void>;
   /**

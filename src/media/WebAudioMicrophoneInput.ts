@@ -21,7 +21,8 @@ interface MicrophoneSource {
 /**
  * The microphone through Web Audio: `getUserMedia` with voice processing, an AudioContext at the
  * device's default rate, and the SDK's capture worklet, which resamples to 16 kHz, cuts 20 ms
- * frames of 16-bit PCM and detects voice activity off the main thread.
+ * frames of 16-bit PCM for the link it was given and detects voice activity, all off the main
+ * thread; an AnalyserNode measures the level when asked.
  *
  * Switching devices (on request, or when the active one is lost) acquires the new microphone
  * first and then swaps the source node feeding the same worklet, so frames keep flowing.
@@ -57,12 +58,12 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
    * with `INTERNAL_ERROR` (phase `media`) when the browser does not run the capture's
    * AudioContext within {@link AUDIO_START_TIMEOUT_MS}: no frame would ever come.
    */
-  async start(signal: AbortSignal): Promise<void> {
+  async start(signal: AbortSignal, link: MessagePort): Promise<void> {
     signal.throwIfAborted();
     const stop = () => this.stop();
     signal.addEventListener('abort', stop, { once: true });
     try {
-      await withDeadline(this.#open(), { signal });
+      await withDeadline(this.#open(link), { signal });
     } catch (error) {
       this.stop();
       throw signal.aborted ? signal.reason : toAthosError(error, 'media', []);
@@ -110,7 +111,7 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
     closeWorkletGraph(this.#audioContext, this.#worklet);
   }
 
-  async #open(): Promise<void> {
+  async #open(link: MessagePort): Promise<void> {
     const stream = await this.#acquire();
     if (!stream) return;
     try {
@@ -131,6 +132,8 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
       this.#worklet = worklet;
       worklet.port.onmessage = ({ data }: MessageEvent<CaptureMessage>) => this.#receive(data);
       this.#level = new AudioLevel(audioContext);
+      const linkCommand: CaptureCommand = { link };
+      worklet.port.postMessage(linkCommand, [link]);
       this.#attach(stream, audioContext, worklet);
       const { signal } = this.#listeners;
       mediaDevicesOf(env).addEventListener('devicechange', () => void this.#checkDevice(), { signal });
@@ -213,9 +216,7 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
   }
 
   #receive(message: CaptureMessage): void {
-    if (this.#muted) return;
-    if (message instanceof ArrayBuffer) this.#events.onFrame(message);
-    else this.#setSpeaking(message.speaking);
+    if (!this.#muted) this.#setSpeaking(message.speaking);
   }
 
   #setSpeaking(speaking: boolean): void {

@@ -24,14 +24,15 @@ const RESUME_TIMEOUT_MS = 1_000;
 const SINK_TIMEOUT_MS = 5_000;
 
 /**
- * Plays the persona: frames go to the SDK's playback worklet (jitter buffer, resampling to the
- * context's rate, speaking detection on what is played), then into a hidden `<audio>` element
+ * Plays the persona: frames come from the transport's link (the SDK's Worker) straight into the
+ * SDK's playback worklet (jitter buffer, resampling to the context's rate, speaking detection on
+ * what is played), never crossing the main thread, then into a hidden `<audio>` element
  * that the SDK appends to the page and removes at the end. In Chromium the stream goes through
  * a local peer-connection loopback first, so that the browser's echo canceller knows the sound;
  * Firefox's canceller knows it without one.
  *
  * When the browser refuses to play, it reports `AUDIO_PLAYBACK_BLOCKED` once per episode and
- * drops the audio that arrives until {@link WebAudioPersonaOutput.resume} succeeds.
+ * the worklet drops the audio that arrives until {@link WebAudioPersonaOutput.resume} succeeds.
  *
  * The element plays on the chosen speaker (`setSinkId`) at the chosen volume; when that speaker
  * leaves the device list, it falls back to the default output and says so.
@@ -54,8 +55,6 @@ export class WebAudioPersonaOutput implements PersonaOutput {
   #stopped = false;
   #blocked = false;
   #speaking = false;
-  /** `clear()` calls so far; the worklet echoes its count, so reports older than a clear are ignored. */
-  #clears = 0;
 
   /**
    * @param events - where speaking changes and playback problems go.
@@ -67,12 +66,10 @@ export class WebAudioPersonaOutput implements PersonaOutput {
   }
 
   /**
-   * Builds the playback path, appends the `<audio>` element and starts playing. Resolves even
-   * when autoplay is blocked (after reporting it). Rejects if the audio graph cannot be built,
-   * or with `INTERNAL_ERROR` (phase `media`) if the browser, without blocking autoplay, does not
-   * run the AudioContext within {@link AUDIO_START_TIMEOUT_MS}: the persona would never be heard.
+   * Builds the playback path fed from `link` and appends the `<audio>` element, without
+   * playing; rejects if the audio graph cannot be built.
    */
-  async start(): Promise<void> {
+  async prepare(link: MessagePort): Promise<void> {
     const { env } = this.#context;
     const audioContext = new env.AudioContext();
     this.#audioContext = audioContext;
@@ -87,8 +84,10 @@ export class WebAudioPersonaOutput implements PersonaOutput {
     this.#worklet = worklet;
     worklet.port.onmessage = ({ data }: MessageEvent<PlaybackMessage>) => {
       if ('counters' in data) this.#counters = data.counters;
-      else if (data.clears === this.#clears) this.#setSpeaking(data.speaking);
+      else this.#setSpeaking(data.speaking);
     };
+    const linkCommand: PlaybackCommand = { link };
+    worklet.port.postMessage(linkCommand, [link]);
     const destination = audioContext.createMediaStreamDestination();
     this.#destination = destination;
     destination.channelCount = 1;
@@ -104,8 +103,19 @@ export class WebAudioPersonaOutput implements PersonaOutput {
     element.srcObject = await this.#echoCancellable(destination.stream);
     if (this.#stopped) return;
     await this.#playOnChosenSpeaker(element);
-    if (this.#stopped) return;
+  }
 
+  /**
+   * Starts playing once {@link WebAudioPersonaOutput.prepare} resolved, and keeps playing.
+   * Resolves even when autoplay is blocked (after reporting it). Rejects with `INTERNAL_ERROR`
+   * (phase `media`) if the browser, without blocking autoplay, does not run the AudioContext
+   * within {@link AUDIO_START_TIMEOUT_MS}: the persona would never be heard.
+   */
+  async start(): Promise<void> {
+    const { env } = this.#context;
+    const element = this.#element;
+    const audioContext = this.#audioContext;
+    if (this.#stopped || !element || !audioContext) return;
     const { signal } = this.#listeners;
     audioContext.addEventListener(
       'statechange',
@@ -119,21 +129,6 @@ export class WebAudioPersonaOutput implements PersonaOutput {
     await this.#keepPlaying();
     if (this.#blocked || this.#stopped || (await waitUntilRunning(audioContext, AUDIO_START_TIMEOUT_MS)) || this.#stopped) return;
     throw audioNeverStarted("the persona's voice", audioContext.state);
-  }
-
-  /** Queues one persona frame; dropped while playback is blocked. */
-  push(pcm: Int16Array): void {
-    if (this.#blocked || this.#stopped) return;
-    const command: PlaybackCommand = pcm;
-    this.#worklet?.port.postMessage(command);
-  }
-
-  /** Empties the jitter buffer at once (behind a 5 ms ramp) and reports not speaking. */
-  clear(): void {
-    this.#clears += 1;
-    const command: PlaybackCommand = 'clear';
-    this.#worklet?.port.postMessage(command);
-    this.#setSpeaking(false);
   }
 
   /**
@@ -178,7 +173,7 @@ export class WebAudioPersonaOutput implements PersonaOutput {
     return this.#stopped ? 0 : (this.#level?.read() ?? 0);
   }
 
-  /** The jitter buffer's figures as the worklet last reported them (every 100 ms at most). */
+  /** The jitter buffer's figures as the worklet last reported them (every 250 ms at most). */
   stats(): PlaybackStats {
     const { depth, late, concealed } = this.#counters;
     return { jitterBufferMs: Math.round(depth / 16), lateFrames: late, concealedFrames: concealed };
@@ -264,12 +259,12 @@ export class WebAudioPersonaOutput implements PersonaOutput {
     if (this.#stopped) return;
     const refused = !elementPlaying || (!contextRunning && autoplayDisallowed(this.#context.env.navigator, audioContext));
     if (!refused) {
-      this.#blocked = false;
+      this.#setBlocked(false);
       return;
     }
     if (this.#blocked) return;
-    this.#blocked = true;
-    this.clear();
+    this.#setBlocked(true);
+    this.#setSpeaking(false);
     this.#events.onError(
       new AthosRoleplayError(
         'AUDIO_PLAYBACK_BLOCKED',
@@ -289,6 +284,14 @@ export class WebAudioPersonaOutput implements PersonaOutput {
       this.#context.logger.debug('The <audio> element did not start.', error);
       return true;
     }
+  }
+
+  /** While blocked the worklet drops what it holds and what arrives, so stale audio never plays. */
+  #setBlocked(blocked: boolean): void {
+    if (blocked === this.#blocked) return;
+    this.#blocked = blocked;
+    const command: PlaybackCommand = { blocked };
+    this.#worklet?.port.postMessage(command);
   }
 
   #setSpeaking(speaking: boolean): void {

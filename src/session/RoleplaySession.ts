@@ -333,23 +333,19 @@ export class RoleplaySession {
       if (signal.aborted) throw signal.reason;
     };
 
-    const microphone = this.#parts.createMicrophone(
+    // The transport (its Worker) and the playback path start with the microphone: none of them
+    // needs the network, and the call goes live sooner.
+    const transport = this.#parts.createTransport(
       {
-        onFrame: (frame) => {
-          if (this.state === 'connected' && !this.#muted) this.#transport?.sendAudio(frame);
-        },
-        onSpeakingChange: (speaking) => {
-          this.#micSpeaking = speaking;
-          this.#reportUserSpeaking();
-        },
-        onError: (error) => this.#report(error),
+        onClear: () => this.#setPersonaSpeaking(false),
+        onDrop: (deadline) => this.#drop(deadline),
+        onRecover: () => this.#recover(),
+        onEnd: (summary) => this.#finish({ reason: endReasonFromGateway(summary.reason), durationSec: summary.durationSec }),
+        onFatal: (error) => this.#finish({ reason: endReasonFromError(error), error }),
       },
       context,
     );
-    this.#microphone = microphone;
-    await microphone.start(signal);
-    checkpoint();
-
+    this.#transport = transport;
     const output = this.#parts.createOutput(
       {
         onSpeakingChange: (speaking) => this.#setPersonaSpeaking(speaking),
@@ -360,10 +356,26 @@ export class RoleplaySession {
     );
     this.#output = output;
     output.setVolume(this.#volume);
-    // Before start() this only records the choice: it cannot fail.
+    // Before prepare() resolves this only records the choice: it cannot fail.
     await output.setSpeaker(this.#speakerId);
-    // The playback path is built while the token is minted and redeemed: it needs no network.
-    const outputStarted = output.start();
+    const outputPrepared = output.prepare(transport.playbackPort);
+    outputPrepared.catch(() => undefined);
+
+    const microphone = this.#parts.createMicrophone(
+      {
+        onSpeakingChange: (speaking) => {
+          this.#micSpeaking = speaking;
+          this.#reportUserSpeaking();
+        },
+        onError: (error) => this.#report(error),
+      },
+      context,
+    );
+    this.#microphone = microphone;
+    await microphone.start(signal, transport.capturePort);
+    checkpoint();
+    // Playing starts once the microphone runs: some browsers let a page that captures play.
+    const outputStarted = outputPrepared.then(() => output.start());
     outputStarted.catch(() => undefined);
 
     const token = await obtainToken(options.token, signal);
@@ -383,23 +395,7 @@ export class RoleplaySession {
     this.#logger.addSecret(redemption.connectionTicket);
     this.#snapshot.update({ callId: redemption.callId, persona: redemption.persona });
     checkpoint();
-    await outputStarted;
-    checkpoint();
-
-    const transport = this.#parts.createTransport(
-      redemption,
-      {
-        onAudio: (pcm) => this.#output?.push(pcm),
-        onClear: () => this.#output?.clear(),
-        onDrop: (deadline) => this.#drop(deadline),
-        onRecover: () => this.#recover(),
-        onEnd: (summary) => this.#finish({ reason: endReasonFromGateway(summary.reason), durationSec: summary.durationSec }),
-        onFatal: (error) => this.#finish({ reason: endReasonFromError(error), error }),
-      },
-      context,
-    );
-    this.#transport = transport;
-    await transport.connect(signal);
+    await Promise.all([transport.connect(redemption, signal), outputStarted]);
     checkpoint();
 
     this.#liveAt = Date.now();
@@ -444,7 +440,6 @@ export class RoleplaySession {
 
   #drop(deadline: number): void {
     if (!this.#lifecycle.apply('drop')) return;
-    this.#output?.clear();
     this.#setPersonaSpeaking(false);
     this.#reportUserSpeaking();
     this.#events.emit('reconnecting', { deadline });
@@ -541,7 +536,16 @@ export class RoleplaySession {
   }
 
   #partContext(): PartContext {
-    const workletUrl = typeof this.#rawOptions?.workletUrl === 'string' ? this.#rawOptions.workletUrl : undefined;
-    return { env: this.#parts.env(), logger: this.#logger, workletUrl };
+    const option = (name: 'workletUrl' | 'workerUrl') => {
+      const value = this.#rawOptions?.[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    return {
+      env: this.#parts.env(),
+      logger: this.#logger,
+      debug: this.#rawOptions?.debug === true,
+      workletUrl: option('workletUrl'),
+      workerUrl: option('workerUrl'),
+    };
   }
 }

@@ -17,7 +17,7 @@ export interface SessionParts {
   redeem(request: RedemptionRequest, context: RedeemContext): Promise<Redemption>;
   createMicrophone(events: MicrophoneInputEvents, context: PartContext): MicrophoneInput;
   createOutput(events: PersonaOutputEvents, context: PartContext): PersonaOutput;
-  createTransport(redemption: Redemption, events: VoiceTransportEvents, context: PartContext): VoiceTransport;
+  createTransport(events: VoiceTransportEvents, context: PartContext): VoiceTransport;
   listMicrophones(context: PartContext): Promise<MicrophoneInfo[]>;
   listSpeakers(context: PartContext): Promise<SpeakerInfo[]>;
   /** Rejects unless the persona can play on `deviceId` (see `checkSpeaker`). */

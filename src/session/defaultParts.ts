@@ -4,8 +4,7 @@ import { checkSpeaker, listSpeakers } from '../media/speakers.ts';
 import { WebAudioMicrophoneInput } from '../media/WebAudioMicrophoneInput.ts';
 import { WebAudioPersonaOutput } from '../media/WebAudioPersonaOutput.ts';
 import { redeemToken } from '../redeem/redeemToken.ts';
-import { DEFAULT_RECONNECT_POLICY } from '../transport/ReconnectPolicy.ts';
-import { WebSocketVoiceTransport } from '../transport/WebSocketVoiceTransport.ts';
+import { WorkerVoiceTransport } from '../worker/WorkerVoiceTransport.ts';
 import type { SessionParts } from './SessionParts.ts';
 
 /** The real browser parts. */
@@ -15,8 +14,7 @@ export function defaultParts(): SessionParts {
     redeem: redeemToken,
     createMicrophone: (events, context) => new WebAudioMicrophoneInput(events, context),
     createOutput: (events, context) => new WebAudioPersonaOutput(events, context),
-    createTransport: (redemption, events, context) =>
-      new WebSocketVoiceTransport(redemption, events, context, DEFAULT_RECONNECT_POLICY),
+    createTransport: (events, context) => new WorkerVoiceTransport(events, context),
     listMicrophones,
     listSpeakers,
     checkSpeaker,

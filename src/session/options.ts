@@ -34,6 +34,13 @@ export interface AthosRoleplayCreateOptions {
    * loaded from the bundle through a Blob URL.
    */
   workletUrl?: string;
+  /**
+   * URL of the SDK's Worker script (`dist/athos-worker.js` of the package, exported as
+   * `@useathos/sdk/worker.js`), served from the page's own origin, for sites whose
+   * Content-Security-Policy forbids `blob:` workers. By default the Worker is loaded from the
+   * bundle through a Blob URL.
+   */
+  workerUrl?: string;
 }
 
 /** Options after validation, with defaults applied. */
@@ -45,6 +52,7 @@ export interface ResolvedOptions {
   debug: boolean;
   apiBase: string;
   workletUrl: string | undefined;
+  workerUrl: string | undefined;
 }
 
 /** Where the SDK redeems tokens unless `apiBase` says otherwise. */
@@ -72,8 +80,8 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (input.filters !== undefined && (typeof input.filters !== 'object' || input.filters === null)) {
     throw invalid('The `filters` option must be an object.');
   }
-  if (input.workletUrl !== undefined && typeof input.workletUrl !== 'string') {
-    throw invalid('The `workletUrl` option must be a string.');
+  for (const name of ['workletUrl', 'workerUrl']) {
+    if (input[name] !== undefined && typeof input[name] !== 'string') throw invalid(`The \`${name}\` option must be a string.`);
   }
   return {
     token: token as string | AthosTokenFunction,
@@ -82,7 +90,8 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     filters: input.filters as ResolvedOptions['filters'],
     debug: input.debug === true,
     apiBase: resolveApiBase(input.apiBase),
-    workletUrl: input.workletUrl,
+    workletUrl: input.workletUrl as string | undefined,
+    workerUrl: input.workerUrl as string | undefined,
   };
 }
 

@@ -1,19 +1,13 @@
 import type { AthosErrorPhase, AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import type { Logger } from '../utils/logger.ts';
 import { errorForClose } from './closeCodes.ts';
-import {
-  type ClientMessage,
-  type DownlinkFrame,
-  type GatewayMessage,
-  type GatewayMessageType,
-  parseDownlinkFrame,
-  parseGatewayText,
-} from './protocol.ts';
+import { type ClientMessage, type GatewayMessage, type GatewayMessageType, parseGatewayText } from './protocol.ts';
 
 /** What a socket reports once its handshake is done; see {@link GatewaySocket.attach}. */
 export interface GatewaySocketHandlers {
   onMessage(message: GatewayMessage): void;
-  onFrame(frame: DownlinkFrame): void;
+  /** A binary frame, as received: its body is read in the call's codec. */
+  onFrame(data: ArrayBuffer): void;
   onClose(code: number, reason: string): void;
 }
 
@@ -103,11 +97,11 @@ export class GatewaySocket {
     this.#bytes.sent += text.length;
   }
 
-  /** Sends one frame of captured PCM if the socket is open. */
-  sendAudio(pcm: ArrayBuffer): void {
+  /** Sends one encoded frame of captured audio if the socket is open. */
+  sendAudio(frame: ArrayBuffer): void {
     if (this.#socket.readyState !== OPEN) return;
-    this.#bytes.sent += pcm.byteLength;
-    this.#socket.send(pcm);
+    this.#bytes.sent += frame.byteLength;
+    this.#socket.send(frame);
   }
 
   /** Closes the socket. Nothing is reported afterwards and pending promises stay pending. */
@@ -127,9 +121,8 @@ export class GatewaySocket {
       else this.#dispatch(parsed.message);
       return;
     }
-    const frame = data instanceof ArrayBuffer ? parseDownlinkFrame(data) : undefined;
-    if (!frame) this.#logger.debug('ignored a malformed audio frame from the voice gateway');
-    else if (this.#handlers) this.#handlers.onFrame(frame);
+    if (!(data instanceof ArrayBuffer)) this.#logger.debug('ignored a binary frame that is not an ArrayBuffer');
+    else if (this.#handlers) this.#handlers.onFrame(data);
     else this.#logger.debug('ignored an audio frame that came before the handshake finished');
   }
 

@@ -1,10 +1,9 @@
 import type { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
+import type { Redemption } from '../redeem/Redemption.ts';
 
 /** What the voice connection reports to the session. */
 export interface VoiceTransportEvents {
-  /** One persona frame (16-bit mono PCM at 16 kHz), each delivered once, in order. */
-  onAudio(pcm: Int16Array): void;
-  /** The rep talked over the persona: drop queued persona audio. */
+  /** The rep talked over the persona: queued persona audio was dropped. */
   onClear(): void;
   /**
    * The link dropped; the transport is trying to resume the same call until `deadline`
@@ -49,7 +48,9 @@ export interface LinkStats {
 
 /**
  * The voice connection to the gateway, behind a small interface so that another transport
- * (WebRTC, say) can replace the WebSocket one without touching the session.
+ * (WebRTC, say) can replace the WebSocket one without touching the session. Audio does not pass
+ * through it: the capture and playback worklets exchange frames with the transport through the
+ * two ports it offers, never through the main thread.
  */
 export interface VoiceTransport {
   /** What kind of connection this is. */
@@ -58,13 +59,15 @@ export interface VoiceTransport {
   codec(): AudioCodec | undefined;
   /** The link's figures so far; cheap. */
   stats(): LinkStats;
+  /** The port the capture worklet sends its frames to. Handed over once, to the microphone. */
+  readonly capturePort: MessagePort;
+  /** The port the playback worklet receives persona frames from. Handed over once, to the output. */
+  readonly playbackPort: MessagePort;
   /**
-   * Opens the connection, authenticates with the ticket and waits until the call is live.
-   * Rejects with an `AthosRoleplayError` of phase `connect`, or with the signal's reason.
+   * Opens the connection, authenticates with the redemption's ticket and waits until the call
+   * is live. Rejects with an `AthosRoleplayError` of phase `connect`, or with the signal's reason.
    */
-  connect(signal: AbortSignal): Promise<void>;
-  /** Sends one captured frame; dropped while the link is down (stale speech is never sent). */
-  sendAudio(frame: ArrayBuffer): void;
+  connect(redemption: Redemption, signal: AbortSignal): Promise<void>;
   /** Tries to resume now (the browser said it is back online). */
   retryNow(): void;
   /**
@@ -72,6 +75,6 @@ export interface VoiceTransport {
    * answers in time. No event follows.
    */
   leave(): Promise<CallEndSummary | undefined>;
-  /** Closes at once, with no event afterwards. Idempotent. */
+  /** Closes at once, with no event afterwards, and releases everything. Idempotent. */
   close(): void;
 }

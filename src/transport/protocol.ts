@@ -3,20 +3,27 @@
  * sends, and the validation of what the gateway sends.
  */
 
-import { DOWNLINK_HEADER_BYTES, MAX_PCM16_FRAME_BYTES, MAX_TEXT_FRAME_BYTES, type PROTOCOL_VERSION } from '../contract/voice.js';
+import {
+  type Codec,
+  DOWNLINK_HEADER_BYTES,
+  MAX_OPUS_PACKET_BYTES,
+  MAX_PCM16_FRAME_BYTES,
+  MAX_TEXT_FRAME_BYTES,
+  type PROTOCOL_VERSION,
+} from '../contract/voice.js';
 import { quoted } from '../utils/logger.ts';
 
 /** A control message from the SDK to the gateway. */
 export type ClientMessage =
-  | { type: 'auth'; ticket: string; protocol: typeof PROTOCOL_VERSION }
-  | { type: 'resume'; resumeToken: string; lastSeq: number }
+  | { type: 'auth'; ticket: string; protocol: typeof PROTOCOL_VERSION; codecs: readonly Codec[] }
+  | { type: 'resume'; resumeToken: string; lastSeq: number; codecs: readonly Codec[] }
   | { type: 'ping'; id: number; ack: number }
   | { type: 'pong'; id: number }
   | { type: 'bye' };
 
 /** A control message from the gateway, reduced to the fields the SDK uses. */
 export type GatewayMessage =
-  | { type: 'live'; resumeToken: string; heartbeatMs: number }
+  | { type: 'live'; resumeToken: string; heartbeatMs: number; codec: string }
   | { type: 'resumed'; heartbeatMs: number }
   | { type: 'ping'; id: number }
   | { type: 'pong'; id: number | undefined }
@@ -30,10 +37,10 @@ export type GatewayMessageType = GatewayMessage['type'];
 /** A text frame from the gateway: the message it carries, or why the SDK ignores it. */
 export type ParsedGatewayText = { message: GatewayMessage } | { ignored: string };
 
-/** One frame of persona audio: its sequence number and 16-bit PCM at 16 kHz. */
+/** One frame of persona audio: its sequence number and its body, one frame of the call's codec. */
 export interface DownlinkFrame {
   seq: number;
-  pcm: Int16Array;
+  body: Uint8Array;
 }
 
 type Fields = Record<string, unknown>;
@@ -53,9 +60,9 @@ const heartbeat = (ms: number) => Math.min(2_000, Math.max(250, ms));
  * the gateway says is over must not carry on because of a bad `durationSec`.
  */
 const READERS: { [K in GatewayMessageType]: (fields: Fields) => Extract<GatewayMessage, { type: K }> | undefined } = {
-  live: ({ resumeToken, heartbeatMs }) =>
+  live: ({ resumeToken, heartbeatMs, audio }) =>
     typeof resumeToken === 'string' && resumeToken !== '' && isPositiveInteger(heartbeatMs)
-      ? { type: 'live', resumeToken, heartbeatMs: heartbeat(heartbeatMs) }
+      ? { type: 'live', resumeToken, heartbeatMs: heartbeat(heartbeatMs), codec: codecOf(audio) }
       : undefined,
   resumed: ({ heartbeatMs }) =>
     isPositiveInteger(heartbeatMs) ? { type: 'resumed', heartbeatMs: heartbeat(heartbeatMs) } : undefined,
@@ -91,11 +98,26 @@ export function parseGatewayText(text: string): ParsedGatewayText {
 }
 
 /**
- * Reads a binary frame from the gateway, without copying its PCM. `undefined` when its length
- * is not 4 plus a positive even number of at most 3200 (100 ms of audio).
+ * The codec named by `live`'s `audio`: a string as sent, to be checked against the offer, or
+ * `pcm16` when the gateway names none (as a version 1 gateway does).
  */
-export function parseDownlinkFrame(buffer: ArrayBuffer): DownlinkFrame | undefined {
-  const pcmBytes = buffer.byteLength - DOWNLINK_HEADER_BYTES;
-  if (pcmBytes <= 0 || pcmBytes % 2 !== 0 || pcmBytes > MAX_PCM16_FRAME_BYTES) return undefined;
-  return { seq: new DataView(buffer).getUint32(0, true), pcm: new Int16Array(buffer, DOWNLINK_HEADER_BYTES) };
+function codecOf(audio: unknown): string {
+  const codec = typeof audio === 'object' && audio !== null ? (audio as Fields).codec : undefined;
+  return typeof codec === 'string' ? codec : 'pcm16';
+}
+
+/** Whether a frame body of `bytes` bytes can be one frame of `codec` (docs/protocol.md, section 4). */
+const BODY_FITS: Readonly<Record<Codec, (bytes: number) => boolean>> = {
+  pcm16: (bytes) => bytes > 0 && bytes <= MAX_PCM16_FRAME_BYTES && bytes % 2 === 0,
+  opus: (bytes) => bytes > 0 && bytes <= MAX_OPUS_PACKET_BYTES,
+};
+
+/**
+ * Reads a binary frame from the gateway, without copying its body. `undefined` when the body
+ * cannot be one frame of `codec`.
+ */
+export function parseDownlinkFrame(buffer: ArrayBuffer, codec: Codec): DownlinkFrame | undefined {
+  const bodyBytes = buffer.byteLength - DOWNLINK_HEADER_BYTES;
+  if (!BODY_FITS[codec](bodyBytes)) return undefined;
+  return { seq: new DataView(buffer).getUint32(0, true), body: new Uint8Array(buffer, DOWNLINK_HEADER_BYTES) };
 }

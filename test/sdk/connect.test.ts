@@ -20,6 +20,7 @@ describe('connect()', () => {
     await session.connect();
     expect(fake.calls.indexOf('microphone.start')).toBeLessThan(fake.calls.indexOf('redeem'));
     expect(fake.calls.indexOf('redeem')).toBeLessThan(fake.calls.indexOf('transport.connect'));
+    expect(fake.transport.connect.mock.calls[0]?.[0]).toMatchObject({ connectionTicket: 'tkt_fake' });
     expect(session.state).toBe('connected');
     expect(events.map((event) => event.name)).toEqual(['connecting', 'ready']);
     expect(events[1]?.payload).toEqual({ persona: { name: 'Dorothy Hale', details: null } });
@@ -69,6 +70,25 @@ describe('connect()', () => {
     expect(fake.transport.close).toHaveBeenCalled();
   });
 
+  it('starts the transport and prepares the playback with the microphone, and plays once the microphone runs', async () => {
+    const fake = fakeParts();
+    let grantMicrophone = () => undefined as void;
+    fake.microphone.start.mockImplementationOnce(async () => {
+      await new Promise<void>((resolve) => (grantMicrophone = resolve));
+      fake.calls.push('microphone.start');
+    });
+    const session = new RoleplaySession(OPTIONS, fake.parts);
+    const connected = session.connect();
+    await Promise.resolve();
+    expect(fake.calls).toEqual(['transport.create', 'output.prepare']);
+    expect(fake.microphone.start.mock.calls[0]?.[1]).toBe(fake.transport.capturePort);
+    expect(fake.output.prepare.mock.calls[0]?.[0]).toBe(fake.transport.playbackPort);
+    grantMicrophone();
+    await connected;
+    expect(fake.calls.indexOf('microphone.start')).toBeLessThan(fake.calls.indexOf('output.start'));
+    expect(fake.calls.at(-1)).toBe('transport.connect');
+  });
+
   it('does not emit ended when the failure came before redemption', async () => {
     const fake = fakeParts();
     fake.microphone.start.mockRejectedValueOnce(new AthosRoleplayError('MIC_PERMISSION_DENIED', 'denied', { phase: 'media' }));
@@ -77,6 +97,8 @@ describe('connect()', () => {
     await expect(session.connect()).rejects.toMatchObject({ code: 'MIC_PERMISSION_DENIED' });
     expect(fake.redeem).not.toHaveBeenCalled();
     expect(events.map((event) => event.name)).toEqual(['connecting', 'error']);
+    expect(fake.transport.close).toHaveBeenCalled();
+    expect(fake.output.stop).toHaveBeenCalled();
   });
 
   it('wraps an unexpected exception as INTERNAL_ERROR', async () => {
@@ -184,18 +206,14 @@ describe('mid-call controls', () => {
     expect(events.map((event) => event.name)).toEqual(['connecting', 'ready']);
   });
 
-  it('drops captured frames while muted and reports the rep silent', async () => {
+  it('reports the rep silent while muted', async () => {
     const fake = fakeParts();
     const session = new RoleplaySession(OPTIONS, fake.parts);
     const events = record(session);
     await session.connect();
-    const frame = new ArrayBuffer(640);
-    fake.handles.microphone?.onFrame(frame);
     fake.handles.microphone?.onSpeakingChange(true);
     await session.mute();
-    fake.handles.microphone?.onFrame(new ArrayBuffer(640));
     fake.handles.microphone?.onSpeakingChange(true);
-    expect(fake.transport.sendAudio.mock.calls).toEqual([[frame]]);
     expect(events.filter((event) => event.name === 'userSpeaking').map((event) => event.payload)).toEqual([
       { speaking: true },
       { speaking: false },

@@ -38,17 +38,17 @@ export function fakeParts() {
     output?: PersonaOutputEvents;
     transport?: VoiceTransportEvents;
   } = {};
+  const ports = new MessageChannel();
   const microphone = {
-    start: vi.fn(async (_signal: AbortSignal) => void calls.push('microphone.start')),
+    start: vi.fn(async (_signal: AbortSignal, _link: MessagePort) => void calls.push('microphone.start')),
     setDevice: vi.fn(async () => undefined),
     setMuted: vi.fn(),
     level: vi.fn(() => 0.5),
     stop: vi.fn(() => void calls.push('microphone.stop')),
   };
   const output = {
+    prepare: vi.fn(async (_link: MessagePort) => void calls.push('output.prepare')),
     start: vi.fn(async () => void calls.push('output.start')),
-    push: vi.fn(),
-    clear: vi.fn(),
     resume: vi.fn(async () => undefined),
     setSpeaker: vi.fn(async (_deviceId: string) => undefined),
     setVolume: vi.fn(),
@@ -60,14 +60,18 @@ export function fakeParts() {
     kind: 'websocket' as const,
     codec: vi.fn(() => 'pcm16' as const),
     stats: vi.fn(() => ({ rttMs: 12, bytesSent: 6400, bytesReceived: 3200, lostFrames: 1 })),
-    connect: vi.fn(async (_signal: AbortSignal) => void calls.push('transport.connect')),
-    sendAudio: vi.fn(),
+    capturePort: ports.port1,
+    playbackPort: ports.port2,
+    connect: vi.fn(async (_redemption: Redemption, _signal: AbortSignal) => void calls.push('transport.connect')),
     retryNow: vi.fn(),
     leave: vi.fn(async () => {
       calls.push('transport.leave');
       return { reason: 'client', durationSec: 7 };
     }),
-    close: vi.fn(() => void calls.push('transport.close')),
+    close: vi.fn(() => {
+      calls.push('transport.close');
+      ports.port1.close();
+    }),
   };
   const redeem = vi.fn(async (_request: RedemptionRequest, _context: RedeemContext) => {
     calls.push('redeem');
@@ -85,7 +89,8 @@ export function fakeParts() {
       handles.output = events;
       return output;
     },
-    createTransport: (_redemption, events) => {
+    createTransport: (events) => {
+      calls.push('transport.create');
       handles.transport = events;
       return transport;
     },

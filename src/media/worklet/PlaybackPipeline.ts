@@ -34,9 +34,10 @@ export class PlaybackPipeline {
     return { depth: this.#buffer.depth, late: this.#buffer.late, concealed: this.#buffer.concealed };
   }
 
-  /** Drops everything queued and forgets that the persona was speaking. */
+  /** Drops everything queued; a persona that was audible is reported silent. */
   clear(): void {
     this.#buffer.clear();
+    if (this.#detector.speaking) this.#onSpeakingChange(false);
     this.#detector.reset();
   }
 

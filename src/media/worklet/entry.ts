@@ -10,10 +10,14 @@ import { PlaybackPipeline } from './PlaybackPipeline.ts';
 import {
   CAPTURE_PROCESSOR,
   type CaptureCommand,
+  type CaptureFrame,
   type CaptureMessage,
+  CLEAR_COMMAND,
   COUNTERS_INTERVAL_MS,
+  type LinkCommand,
   PLAYBACK_PROCESSOR,
   type PlaybackCommand,
+  type PlaybackFeed,
   type PlaybackMessage,
   type ProcessorOptions,
   STOP_COMMAND,
@@ -26,13 +30,15 @@ declare class AudioWorkletProcessor {
 }
 
 /**
- * What both processors share: the stop handshake. After `'stop'`, `process()` returns `false`
- * once and confirms with `'stopped'`, so that Chromium can free the node and its context.
+ * What both processors share: the link to the Worker, and the stop handshake. After `'stop'`,
+ * `process()` returns `false` once and confirms with `'stopped'`, so that Chromium can free the
+ * node and its context; the link is closed then.
  */
-abstract class StoppableProcessor extends AudioWorkletProcessor {
+abstract class LinkedProcessor extends AudioWorkletProcessor {
+  protected link: MessagePort | undefined;
   #stopping = false;
 
-  /** Handles a command that is not the stop command. */
+  /** Handles a command that is neither the stop command nor the link. */
   protected abstract command(data: unknown): void;
   /** Renders one quantum while running. */
   protected abstract render(inputs: Float32Array[][], outputs: Float32Array[][]): void;
@@ -41,12 +47,19 @@ abstract class StoppableProcessor extends AudioWorkletProcessor {
     super();
     this.port.onmessage = ({ data }: MessageEvent) => {
       if (data === STOP_COMMAND) this.#stopping = true;
+      else if (typeof data === 'object' && 'link' in data) this.linked((data as LinkCommand).link);
       else this.command(data);
     };
   }
 
+  /** Keeps the port to the Worker. */
+  protected linked(link: MessagePort): void {
+    this.link = link;
+  }
+
   process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
     if (this.#stopping) {
+      this.link?.close();
       this.port.postMessage(STOPPED_MESSAGE);
       return false;
     }
@@ -61,20 +74,20 @@ declare function registerProcessor(
 
 registerProcessor(
   CAPTURE_PROCESSOR,
-  class extends StoppableProcessor {
+  class extends LinkedProcessor {
     readonly #pipeline: CapturePipeline;
     #muted = false;
 
     constructor({ processorOptions }: { processorOptions: ProcessorOptions }) {
       super();
-      const post = (message: CaptureMessage, transfer: Transferable[] = []) => this.port.postMessage(message, transfer);
+      const post = (message: CaptureMessage) => this.port.postMessage(message);
       this.#pipeline = new CapturePipeline(processorOptions.sampleRate, {
-        onFrame: (frame) => post(frame, [frame]),
+        onFrame: (frame: CaptureFrame) => this.link?.postMessage(frame, [frame]),
         onSpeakingChange: (speaking) => post({ speaking }),
       });
     }
 
-    protected command(data: Exclude<CaptureCommand, typeof STOP_COMMAND>): void {
+    protected command(data: Exclude<CaptureCommand, typeof STOP_COMMAND | LinkCommand>): void {
       this.#muted = data.muted;
       this.#pipeline.reset();
     }
@@ -88,30 +101,31 @@ registerProcessor(
 
 registerProcessor(
   PLAYBACK_PROCESSOR,
-  class extends StoppableProcessor {
+  class extends LinkedProcessor {
     readonly #pipeline: PlaybackPipeline;
     /** Render quanta (128 samples) between two reports of the counters. */
     readonly #countersEvery: number;
     #quanta = 0;
     #reported = '';
-    #clears = 0;
+    #blocked = false;
 
     constructor({ processorOptions }: { processorOptions: ProcessorOptions }) {
       super();
-      this.#pipeline = new PlaybackPipeline(processorOptions.sampleRate, (speaking) => {
-        const message: PlaybackMessage = { speaking, clears: this.#clears };
-        this.port.postMessage(message);
-      });
+      this.#pipeline = new PlaybackPipeline(processorOptions.sampleRate, (speaking) => this.#post({ speaking }));
       this.#countersEvery = Math.max(1, Math.round((processorOptions.sampleRate * COUNTERS_INTERVAL_MS) / 1000 / 128));
     }
 
-    protected command(data: Exclude<PlaybackCommand, typeof STOP_COMMAND>): void {
-      if (data === 'clear') {
-        this.#clears += 1;
-        this.#pipeline.clear();
-      } else {
-        this.#pipeline.push(data);
-      }
+    protected override linked(link: MessagePort): void {
+      super.linked(link);
+      link.onmessage = ({ data }: MessageEvent<PlaybackFeed>) => {
+        if (data === CLEAR_COMMAND) this.#pipeline.clear();
+        else if (!this.#blocked) this.#pipeline.push(data);
+      };
+    }
+
+    protected command(data: Exclude<PlaybackCommand, typeof STOP_COMMAND | LinkCommand>): void {
+      this.#blocked = data.blocked;
+      if (data.blocked) this.#pipeline.clear();
     }
 
     protected render(_inputs: Float32Array[][], outputs: Float32Array[][]): void {
@@ -126,7 +140,10 @@ registerProcessor(
       const key = `${counters.depth},${counters.late},${counters.concealed}`;
       if (key === this.#reported) return;
       this.#reported = key;
-      const message: PlaybackMessage = { counters };
+      this.#post({ counters });
+    }
+
+    #post(message: PlaybackMessage): void {
       this.port.postMessage(message);
     }
   },

@@ -1,6 +1,9 @@
 /**
- * What the main thread and the audio worklet agree on: processor names, options and messages.
- * Types and constants only, imported by both sides.
+ * What the main thread, the audio worklet and the SDK's Worker agree on: processor names,
+ * options and messages. Types and constants only, imported by every side.
+ *
+ * Each processor has two ports: its node's port, to the main thread, for control (rare
+ * messages), and a link to the Worker, handed over through the first, for the audio frames.
  */
 
 /** Registered name of the processor that turns the microphone into protocol frames. */
@@ -19,14 +22,31 @@ export const STOP_COMMAND = 'stop';
 /** Either processor → main thread: it has stopped; its context may be closed now. */
 export const STOPPED_MESSAGE = 'stopped';
 
+/** Main thread → either processor: the port of the Worker that frames go to or come from. */
+export interface LinkCommand {
+  link: MessagePort;
+}
+
 /** Main thread → capture processor. */
-export type CaptureCommand = { muted: boolean } | typeof STOP_COMMAND;
+export type CaptureCommand = { muted: boolean } | LinkCommand | typeof STOP_COMMAND;
 
-/** Capture processor → main thread: a frame's buffer, or a voice-activity change. */
-export type CaptureMessage = ArrayBuffer | { speaking: boolean };
+/** Capture processor → main thread: a voice-activity change. */
+export type CaptureMessage = { speaking: boolean };
 
-/** Main thread → playback processor: a frame to queue, `'clear'`, or the stop command. */
-export type PlaybackCommand = Int16Array | 'clear' | typeof STOP_COMMAND;
+/** Capture processor → Worker, over the link: one frame's buffer (20 ms of 16-bit PCM at 16 kHz). */
+export type CaptureFrame = ArrayBuffer;
+
+/**
+ * Main thread → playback processor. While `blocked` (the browser refuses to play), the
+ * processor drops what it has and what arrives.
+ */
+export type PlaybackCommand = { blocked: boolean } | LinkCommand | typeof STOP_COMMAND;
+
+/** Worker → playback processor: drop every queued frame at once (barge-in, a drop). */
+export const CLEAR_COMMAND = 'clear';
+
+/** Worker → playback processor, over the link: a persona frame to queue, or the clear command. */
+export type PlaybackFeed = Int16Array | typeof CLEAR_COMMAND;
 
 /** The playback processor's jitter-buffer figures, in samples at 16 kHz and in frames. */
 export interface PlaybackCounters {
@@ -38,11 +58,11 @@ export interface PlaybackCounters {
   concealed: number;
 }
 
-/** How often the playback processor reports its {@link PlaybackCounters} (when they changed). */
-export const COUNTERS_INTERVAL_MS = 100;
-
 /**
- * Playback processor → main thread: whether the persona is audible (with how many `'clear'`
- * commands the processor had handled, to discard stale reports), or its counters.
+ * How often, at most, the playback processor reports its {@link PlaybackCounters} to the main
+ * thread (only when they changed): each report is a task there.
  */
-export type PlaybackMessage = { speaking: boolean; clears: number } | { counters: PlaybackCounters };
+export const COUNTERS_INTERVAL_MS = 250;
+
+/** Playback processor → main thread: whether the persona is audible, or its counters. */
+export type PlaybackMessage = { speaking: boolean } | { counters: PlaybackCounters };

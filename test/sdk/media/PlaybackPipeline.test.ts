@@ -30,15 +30,18 @@ describe('PlaybackPipeline', () => {
     expect(speaking).toEqual([true, false]);
   });
 
-  it('goes silent at once on clear(), without reporting it again', () => {
+  it('goes silent at once on clear(), and reports the persona silent at once', () => {
     const speaking: boolean[] = [];
     const pipeline = new PlaybackPipeline(48_000, (value) => speaking.push(value));
     for (const frame of pcmFrames(sine(500, 16_000, 1))) pipeline.push(frame);
     render(pipeline, 40);
     pipeline.clear();
+    expect(speaking).toEqual([true, false]);
     const after = render(pipeline, 100);
     expect(after.subarray(480).every((sample) => Math.abs(sample) < 1e-3)).toBe(true); // silent within 10 ms
-    expect(speaking).toEqual([true]);
+    expect(speaking).toEqual([true, false]);
+    pipeline.clear();
+    expect(speaking).toEqual([true, false]);
   });
 
   it("exposes the jitter buffer's depth and counters", () => {

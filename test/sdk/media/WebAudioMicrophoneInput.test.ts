@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AthosRoleplayError } from '../../../src/errors/AthosRoleplayError.ts';
 import { WebAudioMicrophoneInput } from '../../../src/media/WebAudioMicrophoneInput.ts';
-import { domException, FakeStream, FakeTrack, fakeMediaEnv } from './fakeMediaEnv.ts';
+import { domException, FakeStream, FakeTrack, fakeLink, fakeMediaEnv } from './fakeMediaEnv.ts';
 
 function setup() {
   const fake = fakeMediaEnv();
-  const events = { onFrame: vi.fn(), onSpeakingChange: vi.fn(), onError: vi.fn() };
+  const events = { onSpeakingChange: vi.fn(), onError: vi.fn() };
   const microphone = new WebAudioMicrophoneInput(events, fake.context);
   const worklet = () => fake.created.worklets[0]!;
   const audioContext = () => fake.created.contexts[0]!;
@@ -14,7 +14,7 @@ function setup() {
 
 async function started() {
   const setup_ = setup();
-  await setup_.microphone.start(new AbortController().signal);
+  await setup_.microphone.start(new AbortController().signal, fakeLink());
   return setup_;
 }
 
@@ -33,7 +33,7 @@ describe('WebAudioMicrophoneInput', () => {
   it('captures through the worklet, told the context rate, loaded from a Blob URL', async () => {
     const fake = setup();
     fake.FakeAudioContext.sampleRate = 44_100;
-    await fake.microphone.start(new AbortController().signal);
+    await fake.microphone.start(new AbortController().signal, fakeLink());
     fake.FakeAudioContext.sampleRate = 48_000;
     expect(fake.audioContext().audioWorklet.addModule).toHaveBeenCalledWith('blob:athos-worklet');
     expect(fake.URL.revokeObjectURL).toHaveBeenCalledWith('blob:athos-worklet');
@@ -49,7 +49,7 @@ describe('WebAudioMicrophoneInput', () => {
   it('loads the worklet from workletUrl when the site hosts it', async () => {
     const fake = setup();
     const microphone = new WebAudioMicrophoneInput(fake.events, { ...fake.context, workletUrl: '/athos-worklet.js' });
-    await microphone.start(new AbortController().signal);
+    await microphone.start(new AbortController().signal, fakeLink());
     expect(fake.audioContext().audioWorklet.addModule).toHaveBeenCalledWith('/athos-worklet.js');
     expect(fake.URL.createObjectURL).not.toHaveBeenCalled();
   });
@@ -59,7 +59,7 @@ describe('WebAudioMicrophoneInput', () => {
     try {
       const fake = setup();
       fake.FakeAudioContext.stuck = true;
-      const start = fake.microphone.start(new AbortController().signal);
+      const start = fake.microphone.start(new AbortController().signal, fakeLink());
       const failure = expect(start).rejects.toMatchObject({ code: 'INTERNAL_ERROR', phase: 'media', retryable: false });
       let settled = false;
       void start.catch(() => undefined).finally(() => (settled = true));
@@ -79,14 +79,13 @@ describe('WebAudioMicrophoneInput', () => {
     }
   });
 
-  it('hands each frame from the worklet to onFrame as the same buffer, and voice activity as it changes', async () => {
-    const { worklet, events } = await started();
-    const frame = new ArrayBuffer(640);
-    worklet().port.receive(frame);
-    worklet().port.receive({ speaking: true });
-    expect(events.onFrame).toHaveBeenCalledWith(frame);
-    expect(events.onFrame.mock.calls[0]![0]).toBe(frame);
-    expect(events.onSpeakingChange).toHaveBeenCalledWith(true);
+  it('hands the link over to the worklet, whose frames never reach the main thread, and reports voice activity', async () => {
+    const fake = setup();
+    const link = fakeLink();
+    await fake.microphone.start(new AbortController().signal, link);
+    expect(fake.worklet().port.postMessage).toHaveBeenCalledWith({ link }, [link]);
+    fake.worklet().port.receive({ speaking: true });
+    expect(fake.events.onSpeakingChange.mock.calls).toEqual([[true]]);
   });
 
   it.each([
@@ -100,7 +99,7 @@ describe('WebAudioMicrophoneInput', () => {
   ])('maps %s from getUserMedia to %s (phase media)', async (name, code) => {
     const { microphone, mediaDevices, created } = setup();
     mediaDevices.getUserMedia.mockRejectedValueOnce(domException(name));
-    const error = await microphone.start(new AbortController().signal).catch((caught: unknown) => caught);
+    const error = await microphone.start(new AbortController().signal, fakeLink()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AthosRoleplayError);
     expect(error).toMatchObject({ code, phase: 'media' });
     expect((error as Error).message).toContain(name);
@@ -111,7 +110,7 @@ describe('WebAudioMicrophoneInput', () => {
     const fake = setup();
     const env = { ...fake.env, navigator: {} } as typeof fake.env;
     const microphone = new WebAudioMicrophoneInput(fake.events, { ...fake.context, env });
-    await expect(microphone.start(new AbortController().signal)).rejects.toMatchObject({
+    await expect(microphone.start(new AbortController().signal, fakeLink())).rejects.toMatchObject({
       code: 'NO_MIC_AVAILABLE',
       phase: 'media',
     });
@@ -120,7 +119,7 @@ describe('WebAudioMicrophoneInput', () => {
   it('reports a worklet that cannot load as INTERNAL_ERROR naming workletUrl, and releases everything', async () => {
     const fake = setup();
     fake.FakeAudioContext.addModuleError = domException('AbortError');
-    const error = await fake.microphone.start(new AbortController().signal).catch((caught: unknown) => caught);
+    const error = await fake.microphone.start(new AbortController().signal, fakeLink()).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'INTERNAL_ERROR', phase: 'media' });
     expect((error as Error).message).toContain('workletUrl');
     expect(fake.created.streams[0]!.tracks[0]!.readyState).toBe('ended');
@@ -133,7 +132,7 @@ describe('WebAudioMicrophoneInput', () => {
     let grant!: () => void;
     mediaDevices.getUserMedia.mockImplementationOnce(() => new Promise((resolve) => (grant = () => resolve(late))));
     const cancel = new AbortController();
-    const start = microphone.start(cancel.signal);
+    const start = microphone.start(cancel.signal, fakeLink());
     const reason = new Error('cancelled');
     cancel.abort(reason);
     await expect(start).rejects.toBe(reason);
@@ -148,7 +147,7 @@ describe('WebAudioMicrophoneInput', () => {
     const late = new FakeStream(new FakeTrack('default'));
     let grant!: () => void;
     mediaDevices.getUserMedia.mockImplementationOnce(() => new Promise((resolve) => (grant = () => resolve(late))));
-    const start = microphone.start(new AbortController().signal);
+    const start = microphone.start(new AbortController().signal, fakeLink());
     microphone.stop();
     grant();
     await start;
@@ -156,20 +155,16 @@ describe('WebAudioMicrophoneInput', () => {
     expect(created.contexts).toEqual([]);
   });
 
-  it('while muted, drops frames and voice activity, and reports not speaking once', async () => {
+  it('while muted, tells the worklet (which then sends no frame), ignores voice activity, reports not speaking once', async () => {
     const { microphone, worklet, events } = await started();
     worklet().port.receive({ speaking: true });
     microphone.setMuted(true);
     expect(worklet().port.postMessage).toHaveBeenLastCalledWith({ muted: true });
-    worklet().port.receive(new ArrayBuffer(640));
     worklet().port.receive({ speaking: true });
     microphone.setMuted(true);
-    expect(events.onFrame).not.toHaveBeenCalled();
     expect(events.onSpeakingChange.mock.calls).toEqual([[true], [false]]);
     microphone.setMuted(false);
     expect(worklet().port.postMessage).toHaveBeenLastCalledWith({ muted: false });
-    worklet().port.receive(new ArrayBuffer(640));
-    expect(events.onFrame).toHaveBeenCalledTimes(1);
   });
 
   it('on a track that ends, reports MIC_DEVICE_DISCONNECTED once and falls back to the default microphone', async () => {
@@ -187,8 +182,6 @@ describe('WebAudioMicrophoneInput', () => {
     expect(usbSource!.disconnect).toHaveBeenCalled();
     expect(fallbackSource!.connect).toHaveBeenCalledWith(worklet());
     expect(created.worklets).toHaveLength(1);
-    worklet().port.receive(new ArrayBuffer(640));
-    expect(events.onFrame).toHaveBeenCalledTimes(1);
   });
 
   it('reports MIC_DEVICE_DISCONNECTED when the active microphone leaves the device list', async () => {
@@ -240,7 +233,7 @@ describe('WebAudioMicrophoneInput', () => {
   it('measures the level of the microphone in use, muted or not, across a device switch; 0 once stopped', async () => {
     const { microphone, created, audioContext } = setup();
     expect(microphone.level()).toBe(0);
-    await microphone.start(new AbortController().signal);
+    await microphone.start(new AbortController().signal, fakeLink());
     const analyser = created.analysers[0]!;
     expect(audioContext().sources[0]!.connect).toHaveBeenCalledWith(analyser);
     analyser.amplitude = 1;

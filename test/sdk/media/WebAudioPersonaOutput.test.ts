@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebAudioPersonaOutput } from '../../../src/media/WebAudioPersonaOutput.ts';
-import { domException, fakeMediaEnv } from './fakeMediaEnv.ts';
+import { domException, fakeLink, fakeMediaEnv } from './fakeMediaEnv.ts';
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0';
 
@@ -15,11 +15,16 @@ function setup(options: { webrtc?: boolean; userAgent?: string } = {}) {
   const worklet = () => fake.created.worklets[0]!;
   const audioContext = () => fake.created.contexts[0]!;
   const element = () => document.querySelector('audio');
-  return { ...fake, events, output, play, setSinkId, worklet, audioContext, element };
+  const link = fakeLink();
+  /** Prepares the output fed from `link`, then starts it. */
+  const start = async () => {
+    await output.prepare(link);
+    await output.start();
+  };
+  return { ...fake, events, output, play, setSinkId, worklet, audioContext, element, link, start };
 }
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
-const FRAME = new Int16Array(320);
 
 describe('WebAudioPersonaOutput', () => {
   afterEach(() => {
@@ -29,7 +34,10 @@ describe('WebAudioPersonaOutput', () => {
   });
 
   it('plays through a hidden <audio> element fed by a peer-connection loopback', async () => {
-    const { output, created, worklet, audioContext, element, play } = setup();
+    const { output, created, worklet, audioContext, element, play, link } = setup();
+    await output.prepare(link);
+    expect(play).not.toHaveBeenCalled();
+    expect(worklet().port.postMessage).toHaveBeenCalledWith({ link }, [link]);
     await output.start();
     expect(worklet().name).toBe('athos-playback');
     expect(worklet().options).toMatchObject({
@@ -47,65 +55,57 @@ describe('WebAudioPersonaOutput', () => {
   });
 
   it('plays the Web Audio stream directly where WebRTC is missing', async () => {
-    const { output, audioContext, element } = setup({ webrtc: false });
-    await output.start();
+    const { start, audioContext, element } = setup({ webrtc: false });
+    await start();
     expect(element()?.srcObject).toBe(audioContext().destination!.stream);
   });
 
   it('plays the Web Audio stream directly in Firefox, whose echo canceller needs no loopback', async () => {
-    const { output, created, audioContext, element } = setup({ userAgent: FIREFOX });
-    await output.start();
+    const { start, created, audioContext, element } = setup({ userAgent: FIREFOX });
+    await start();
     expect(created.peers).toEqual([]);
     expect(element()?.srcObject).toBe(audioContext().destination!.stream);
   });
 
   it('plays the Web Audio stream directly when the loopback fails', async () => {
-    const { output, created, audioContext, element, logger } = setup();
-    await output.start();
+    const { start, created, audioContext, element, logger } = setup();
+    await start();
     created.peers[1]!.fail();
     expect(element()?.srcObject).toBe(audioContext().destination!.stream);
     expect(logger.warn).toHaveBeenCalled();
   });
 
-  it('queues frames in the worklet; clear() empties it and reports not speaking at once', async () => {
-    const { output, worklet, events } = setup();
-    await output.start();
-    output.push(FRAME);
-    expect(worklet().port.postMessage).toHaveBeenLastCalledWith(FRAME);
-    worklet().port.receive({ speaking: true, clears: 0 });
-    output.clear();
-    expect(worklet().port.postMessage).toHaveBeenLastCalledWith('clear');
+  it('reports speaking as the worklet hears it, on change only', async () => {
+    const { start, worklet, events } = setup();
+    await start();
+    worklet().port.receive({ speaking: true });
+    worklet().port.receive({ speaking: true });
+    worklet().port.receive({ speaking: false });
     expect(events.onSpeakingChange.mock.calls).toEqual([[true], [false]]);
-    // A report the worklet sent before it saw the clear is stale.
-    worklet().port.receive({ speaking: true, clears: 0 });
-    worklet().port.receive({ speaking: true, clears: 1 });
-    expect(events.onSpeakingChange.mock.calls).toEqual([[true], [false], [true]]);
   });
 
-  it('reports AUDIO_PLAYBACK_BLOCKED once, drops audio meanwhile, and plays again after resume()', async () => {
-    const { output, worklet, events, play } = setup();
+  it('reports AUDIO_PLAYBACK_BLOCKED once, has the worklet drop audio meanwhile, and plays again after resume()', async () => {
+    const { start, output, worklet, events, play } = setup();
     play.mockRejectedValue(domException('NotAllowedError'));
-    await output.start();
+    await start();
     expect(events.onError).toHaveBeenCalledTimes(1);
     expect(events.onError.mock.calls[0]![0]).toMatchObject({ code: 'AUDIO_PLAYBACK_BLOCKED', phase: 'media' });
-    output.push(FRAME);
-    expect(worklet().port.postMessage).not.toHaveBeenCalledWith(FRAME);
+    expect(worklet().port.postMessage).toHaveBeenLastCalledWith({ blocked: true });
     await expect(output.resume()).rejects.toMatchObject({ code: 'AUDIO_PLAYBACK_BLOCKED' });
     expect(events.onError).toHaveBeenCalledTimes(1);
 
     play.mockResolvedValue(undefined);
     await output.resume();
-    output.push(FRAME);
-    expect(worklet().port.postMessage).toHaveBeenLastCalledWith(FRAME);
+    expect(worklet().port.postMessage).toHaveBeenLastCalledWith({ blocked: false });
   });
 
   it('counts an AudioContext that stays suspended as blocked when the browser says autoplay is disallowed, until resume() starts it', async () => {
     vi.useFakeTimers();
-    const { output, events, FakeAudioContext, audioContext } = setup();
+    const { output, events, FakeAudioContext, audioContext, start } = setup();
     FakeAudioContext.blocked = true;
-    const start = output.start();
+    const started = start();
     await vi.advanceTimersByTimeAsync(1_000);
-    await start;
+    await started;
     expect(events.onError).toHaveBeenCalledTimes(1);
     expect(events.onError.mock.calls[0]![0]).toMatchObject({ code: 'AUDIO_PLAYBACK_BLOCKED' });
     FakeAudioContext.blocked = false;
@@ -115,8 +115,9 @@ describe('WebAudioPersonaOutput', () => {
 
   it('fails start() with INTERNAL_ERROR, not AUDIO_PLAYBACK_BLOCKED, when the context never runs though autoplay is allowed', async () => {
     vi.useFakeTimers();
-    const { output, events, FakeAudioContext } = setup();
+    const { output, events, FakeAudioContext, link } = setup();
     FakeAudioContext.stuck = true;
+    await output.prepare(link);
     const start = output.start();
     const failure = expect(start).rejects.toMatchObject({ code: 'INTERNAL_ERROR', phase: 'media', retryable: false });
     let settled = false;
@@ -135,8 +136,8 @@ describe('WebAudioPersonaOutput', () => {
   });
 
   it('resumes an AudioContext the browser suspends mid-call', async () => {
-    const { output, audioContext, events } = setup();
-    await output.start();
+    const { start, audioContext, events } = setup();
+    await start();
     audioContext().setState('suspended');
     await flush();
     expect(audioContext().resume).toHaveBeenCalled();
@@ -145,8 +146,8 @@ describe('WebAudioPersonaOutput', () => {
   });
 
   it('starts a new blocked episode when the element is paused mid-call and may not play again', async () => {
-    const { output, element, events, play } = setup();
-    await output.start();
+    const { start, output, element, events, play } = setup();
+    await start();
     play.mockRejectedValue(domException('NotAllowedError'));
     element()!.dispatchEvent(new Event('pause'));
     await flush();
@@ -160,8 +161,8 @@ describe('WebAudioPersonaOutput', () => {
   });
 
   it('stop() removes the element, closes the peers and the context, stops the tracks; twice is fine', async () => {
-    const { output, created, audioContext, worklet, element, events } = setup();
-    await output.start();
+    const { start, output, created, audioContext, worklet, element, events, link } = setup();
+    await start();
     output.stop();
     output.stop();
     expect(element()).toBeNull();
@@ -173,15 +174,14 @@ describe('WebAudioPersonaOutput', () => {
     expect(audioContext().destination!.stream.tracks[0]!.readyState).toBe('ended');
     expect(worklet().port.close).toHaveBeenCalled();
     audioContext().setState('suspended');
-    output.push(FRAME);
-    expect(worklet().port.postMessage.mock.calls).toEqual([['stop']]);
+    expect(worklet().port.postMessage.mock.calls).toEqual([[{ link }, [link]], ['stop']]);
     expect(events.onError).not.toHaveBeenCalled();
   });
 
   it('measures the level of what the worklet plays; 0 once stopped', async () => {
-    const { output, created, worklet } = setup();
+    const { output, start, created, worklet } = setup();
     expect(output.level()).toBe(0);
-    await output.start();
+    await start();
     const analyser = created.analysers[0]!;
     expect(worklet().connect).toHaveBeenCalledWith(analyser);
     analyser.amplitude = 0.1; // -20 dBFS
@@ -191,29 +191,29 @@ describe('WebAudioPersonaOutput', () => {
   });
 
   it("reports the jitter buffer's counters as the worklet last sent them, between speaking reports", async () => {
-    const { output, worklet, events } = setup();
-    await output.start();
+    const { output, start, worklet, events } = setup();
+    await start();
     expect(output.stats()).toEqual({ jitterBufferMs: 0, lateFrames: 0, concealedFrames: 0 });
     worklet().port.receive({ counters: { depth: 960, late: 1, concealed: 4 } });
-    worklet().port.receive({ speaking: true, clears: 0 });
+    worklet().port.receive({ speaking: true });
     expect(output.stats()).toEqual({ jitterBufferMs: 60, lateFrames: 1, concealedFrames: 4 });
     expect(events.onSpeakingChange.mock.calls).toEqual([[true]]);
   });
 
   it('sets the volume on the element, before and after it exists', async () => {
-    const { output, element } = setup();
+    const { output, start, element } = setup();
     output.setVolume(0.4);
-    await output.start();
+    await start();
     expect(element()!.volume).toBe(0.4);
     output.setVolume(0);
     expect(element()!.volume).toBe(0);
   });
 
   it('plays on a speaker chosen before start, and switches mid-call', async () => {
-    const { output, setSinkId } = setup();
+    const { output, start, setSinkId } = setup();
     await output.setSpeaker('speaker');
     expect(setSinkId).not.toHaveBeenCalled();
-    await output.start();
+    await start();
     expect(setSinkId).toHaveBeenLastCalledWith('speaker');
     await output.setSpeaker('');
     expect(setSinkId).toHaveBeenLastCalledWith('');
@@ -224,15 +224,15 @@ describe('WebAudioPersonaOutput', () => {
     ['NotAllowedError', 'INVALID_REQUEST'],
     ['AbortError', 'INTERNAL_ERROR'],
   ])('maps a setSinkId %s mid-call to %s', async (name, code) => {
-    const { output, setSinkId } = setup();
-    await output.start();
+    const { output, start, setSinkId } = setup();
+    await start();
     setSinkId.mockRejectedValueOnce(domException(name));
     await expect(output.setSpeaker('speaker')).rejects.toMatchObject({ code, phase: 'media' });
   });
 
   it('gives up on an output the browser does not switch to within 5 s', async () => {
-    const { output, setSinkId } = setup();
-    await output.start();
+    const { output, start, setSinkId } = setup();
+    await start();
     vi.useFakeTimers();
     setSinkId.mockReturnValueOnce(new Promise<undefined>(() => undefined));
     const switching = output.setSpeaker('speaker').catch((error: unknown) => error);
@@ -241,9 +241,9 @@ describe('WebAudioPersonaOutput', () => {
   });
 
   it('falls back to the default output and says so when the chosen speaker leaves the device list', async () => {
-    const { output, setSinkId, mediaDevices, events } = setup();
+    const { output, start, setSinkId, mediaDevices, events } = setup();
     await output.setSpeaker('speaker');
-    await output.start();
+    await start();
     mediaDevices.unplug('mic-2');
     await flush();
     expect(events.onSpeakerLost).not.toHaveBeenCalled();
@@ -257,17 +257,17 @@ describe('WebAudioPersonaOutput', () => {
   });
 
   it('falls back to the default output when the speaker chosen before start is refused then', async () => {
-    const { output, setSinkId, events } = setup();
+    const { output, start, setSinkId, events } = setup();
     await output.setSpeaker('gone');
     setSinkId.mockRejectedValueOnce(domException('NotFoundError'));
-    await output.start();
+    await start();
     expect(events.onSpeakerLost.mock.calls).toEqual([['gone']]);
   });
 
   it('stops listening for device changes once stopped', async () => {
-    const { output, mediaDevices, events } = setup();
+    const { output, start, mediaDevices, events } = setup();
     await output.setSpeaker('speaker');
-    await output.start();
+    await start();
     output.stop();
     mediaDevices.unplug('speaker');
     await flush();

@@ -36,13 +36,18 @@ export class FakeStream extends window.MediaStream {
 }
 
 /** A MessagePort stand-in; `receive()` delivers a message as if the worklet posted it. */
-class FakePort {
+export class FakePort {
   onmessage: ((event: { data: unknown }) => void) | null = null;
   readonly postMessage = vi.fn();
   readonly close = vi.fn();
   receive(data: unknown): void {
     this.onmessage?.({ data });
   }
+}
+
+/** A port to hand to a part as its link to the Worker. */
+export function fakeLink(): MessagePort {
+  return new FakePort() as unknown as MessagePort;
 }
 
 class FakeNode {
@@ -213,6 +218,6 @@ export function fakeMediaEnv() {
     Blob,
   } as unknown as BrowserEnv;
   const logger = { debug: vi.fn(), warn: vi.fn(), addSecret: vi.fn() };
-  const context: PartContext = { env, logger, workletUrl: undefined };
+  const context: PartContext = { env, logger, debug: false, workletUrl: undefined, workerUrl: undefined };
   return { env, context, logger, mediaDevices, URL, created, FakeAudioContext };
 }

@@ -7,9 +7,10 @@ import {
   RoleplaySession,
 } from '../../../src/index.ts';
 import { DEFAULT_RECONNECT_POLICY } from '../../../src/transport/ReconnectPolicy.ts';
-import { WebSocketVoiceTransport } from '../../../src/transport/WebSocketVoiceTransport.ts';
+import { WorkerVoiceTransport } from '../../../src/worker/WorkerVoiceTransport.ts';
 import { fakeParts, NO_TALK } from '../fakeParts.ts';
-import { downlinkFrame, fakeBrowser, flush, LIVE } from '../transport/fakeGateway.ts';
+import { downlinkFrame, fakeNetwork, flush, LIVE } from '../transport/fakeGateway.ts';
+import { type FakePort, fakeWorkerContext } from '../worker/fakeWorker.ts';
 
 const OPTIONS = { token: 'ast_token', drillKey: 'ma-full-sale' };
 
@@ -66,7 +67,7 @@ describe('a drop', () => {
 
     call.transportEvents.onRecover();
     call.transportEvents.onDrop(DEADLINE);
-    call.transportEvents.onAudio(new Int16Array(320));
+    call.transportEvents.onClear();
     call.transportEvents.onEnd({ reason: 'client', durationSec: 31 });
     call.transportEvents.onFatal(new Error('late') as never);
     expect(call.names()).toEqual(['reconnecting', 'error', 'ended']);
@@ -85,16 +86,13 @@ describe('a drop', () => {
     ]);
   });
 
-  it('marks the persona and the rep silent, and sends no audio while reconnecting', async () => {
+  it('marks the persona and the rep silent while reconnecting', async () => {
     const call = await connectedSession();
     call.handles.output?.onSpeakingChange(true);
     call.handles.microphone?.onSpeakingChange(true);
     call.transportEvents.onDrop(DEADLINE);
-    call.handles.microphone?.onFrame(new ArrayBuffer(640));
     call.handles.microphone?.onSpeakingChange(true);
     call.handles.output?.onSpeakingChange(true);
-    expect(call.transport.sendAudio).not.toHaveBeenCalled();
-    expect(call.output.clear).toHaveBeenCalled();
     expect(call.events).toEqual([
       { name: 'personaSpeaking', payload: { speaking: true } },
       { name: 'userSpeaking', payload: { speaking: true } },
@@ -149,6 +147,19 @@ describe('userSpeaking across a reconnect', () => {
     call.transportEvents.onRecover();
     expect(call.names()).toEqual(['userSpeaking', 'userSpeaking', 'reconnecting', 'reconnected']);
     void call.session.disconnect();
+  });
+});
+
+describe('barge-in', () => {
+  it('reports the persona silent at once when the transport cleared the playback', async () => {
+    const call = await connectedSession();
+    call.handles.output?.onSpeakingChange(true);
+    call.transportEvents.onClear();
+    call.handles.output?.onSpeakingChange(false);
+    expect(call.events).toEqual([
+      { name: 'personaSpeaking', payload: { speaking: true } },
+      { name: 'personaSpeaking', payload: { speaking: false } },
+    ]);
   });
 });
 
@@ -212,11 +223,11 @@ describe('connect()', () => {
   it('disconnect() during a pending transport connect cancels it: no ready, no error, connect() settles', async () => {
     const fake = fakeParts();
     let connectSignal: AbortSignal | undefined;
-    fake.parts.createTransport = (_redemption, events) => {
+    fake.parts.createTransport = (events) => {
       fake.handles.transport = events;
       return {
         ...fake.transport,
-        connect: (signal) => {
+        connect: (_redemption, signal) => {
           connectSignal = signal;
           return new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
         },
@@ -247,24 +258,28 @@ describe('connect()', () => {
   });
 });
 
-describe('a session on the WebSocket transport', () => {
+describe('a session on the Worker transport, its Worker run in-process', () => {
   async function wiredSession(options: AthosRoleplayCreateOptions = OPTIONS) {
     const fake = fakeParts();
-    const browser = fakeBrowser();
-    fake.parts.env = () => browser.env;
-    fake.parts.createTransport = (redemption, events, context) => {
+    const network = fakeNetwork();
+    const workerSide = fakeWorkerContext({ WebSocket: network.WebSocket, webCodecs: {}, policy: DEFAULT_RECONNECT_POLICY });
+    fake.parts.env = () => workerSide.env;
+    const played: unknown[] = [];
+    fake.parts.createTransport = (events, context) => {
       fake.handles.transport = events;
-      return new WebSocketVoiceTransport(redemption, events, context, DEFAULT_RECONNECT_POLICY);
+      const transport = new WorkerVoiceTransport(events, context);
+      (transport.playbackPort as unknown as FakePort).onmessage = ({ data }) => void played.push(data);
+      return transport;
     };
     const session = new RoleplaySession(options, fake.parts);
     const recorded = record(session);
     const connected = session.connect();
-    for (let i = 0; i < 5 && browser.sockets.length === 0; i++) await flush();
-    browser.last().accept();
+    for (let i = 0; i < 5 && network.sockets.length === 0; i++) await flush();
+    network.last().accept();
     await flush();
-    browser.last().receive(LIVE);
+    network.last().receive(LIVE);
     await connected;
-    return { ...fake, ...browser, ...recorded, session };
+    return { ...fake, ...network, ...workerSide, ...recorded, session, played };
   }
 
   it('with debug on, no line prints the resume token, whatever the gateway sends', async () => {
@@ -272,6 +287,7 @@ describe('a session on the WebSocket transport', () => {
     const call = await wiredSession({ ...OPTIONS, debug: true });
     call.last().receive({ type: LIVE.resumeToken });
     call.last().receive({ type: 'warning', code: `code ${LIVE.resumeToken}` });
+    await flush();
     const printed = JSON.stringify(debug.mock.calls);
     expect(printed).toContain('[redacted]');
     expect(printed).not.toContain(LIVE.resumeToken);
@@ -306,8 +322,11 @@ describe('a session on the WebSocket transport', () => {
     await flush();
     call.last().receive(downlinkFrame(1));
     call.last().receive(downlinkFrame(2));
+    await flush();
     expect(call.names()).toEqual(['connecting', 'ready', 'reconnecting', 'reconnected']);
-    expect(call.output.push.mock.calls.map(([pcm]) => (pcm as Int16Array)[0])).toEqual([1, 2]);
+    const frames = call.played.filter((data): data is Int16Array => data instanceof Int16Array);
+    expect(frames.map((pcm) => pcm[0])).toEqual([1, 2]);
+    expect(call.played.indexOf('clear')).toBeLessThan(call.played.indexOf(frames[1] as Int16Array));
     void call.session.disconnect();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(call.names().at(-1)).toBe('ended');
@@ -317,6 +336,7 @@ describe('a session on the WebSocket transport', () => {
     const call = await wiredSession();
     vi.setSystemTime(Date.now() + 42_000);
     call.last().receive({ type: 'ended', reason: 'ended_by_athos', callId: 'athos_call_fake', durationSec: 42 });
+    await flush();
     expect(call.names()).toEqual(['connecting', 'ready', 'ended']);
     expect(call.events[2]?.payload).toEqual({
       callId: 'athos_call_fake',
@@ -332,12 +352,15 @@ describe('a session on the WebSocket transport', () => {
     const socket = call.last();
     vi.setSystemTime(Date.now() + 3_000);
     const leaving = call.session.disconnect();
+    await flush();
     expect(socket.messages().at(-1)).toEqual({ type: 'bye' });
     socket.receive({ type: 'ended', reason: 'client', callId: 'athos_call_fake', durationSec: 3 });
     await leaving;
     expect(call.names()).toEqual(['connecting', 'ready', 'ended']);
     expect(call.events[2]?.payload).toEqual({ callId: 'athos_call_fake', durationSec: 3, reason: 'client', metrics: NO_TALK });
     expect(socket.closedByClient).toBe(true);
+    await flush();
+    expect(call.worker().terminated).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -81,11 +81,8 @@ describe('getters', () => {
     const session = new RoleplaySession(OPTIONS, fake.parts);
     const known: unknown[] = [];
     const look = () => known.push([session.callId, session.persona?.name, session.transport, session.codec]);
-    fake.parts.createTransport = (_redemption, events) => {
-      fake.handles.transport = events;
-      look();
-      return fake.transport;
-    };
+    // The transport starts with the microphone; the call is known once it connects.
+    fake.transport.connect.mockImplementation(async () => void look());
     expect([session.muted, session.persona, session.callId, session.transport, session.codec]).toEqual([
       false,
       undefined,

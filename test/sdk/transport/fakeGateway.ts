@@ -1,10 +1,9 @@
 import { vi } from 'vitest';
-import type { BrowserEnv } from '../../../src/browser/BrowserEnv.ts';
-import type { PartContext } from '../../../src/browser/PartContext.ts';
-import type { Redemption } from '../../../src/redeem/Redemption.ts';
+import type { Codec } from '../../../src/contract/voice.js';
+import type { WebCodecs } from '../../../src/media/codec/OpusCodec.ts';
+import { createCodec } from '../../../src/media/codec/offerCodecs.ts';
 import { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from '../../../src/transport/ReconnectPolicy.ts';
-import type { VoiceTransportEvents } from '../../../src/transport/VoiceTransport.ts';
-import { WebSocketVoiceTransport } from '../../../src/transport/WebSocketVoiceTransport.ts';
+import { type GatewayAddress, VoiceLink, type VoiceLinkEvents } from '../../../src/transport/VoiceLink.ts';
 
 /**
  * A WebSocket whose gateway side the test drives: `accept()`, `receive()`, `drop()`. Closing it
@@ -69,13 +68,7 @@ export function downlinkFrame(seq: number, samples = 320): ArrayBuffer {
   return buffer;
 }
 
-export const REDEMPTION: Redemption = {
-  connectionUrl: 'ws://127.0.0.1:8787/v1/voice',
-  connectionTicket: 'tkt_secret',
-  sessionId: 'ext_1',
-  callId: 'athos_call_1',
-  persona: { name: 'Dorothy Hale', details: null },
-};
+export const GATEWAY: GatewayAddress = { url: 'ws://127.0.0.1:8787/v1/voice', ticket: 'tkt_secret' };
 
 export const LIVE = {
   type: 'live',
@@ -85,7 +78,7 @@ export const LIVE = {
   resumeWindowSec: 30,
   startedAt: '2026-11-22T10:00:00.000Z',
   heartbeatMs: 1000,
-  audio: { inputSampleRate: 16000, outputSampleRate: 16000, frameMs: 20 },
+  audio: { codec: 'pcm16', inputSampleRate: 16000, outputSampleRate: 16000, frameMs: 20 },
 };
 
 export const RESUMED = {
@@ -98,30 +91,27 @@ export const RESUMED = {
 };
 
 /**
- * A browser whose WebSockets are {@link FakeSocket}s, recorded in `sockets`. While
+ * A network whose WebSockets are {@link FakeSocket}s, recorded in `sockets`. While
  * `network.down` is set, every new socket fails as a refused connection does (1006, a moment
  * after it was created).
  */
-export function fakeBrowser() {
+export function fakeNetwork() {
   const sockets: FakeSocket[] = [];
   const network = { down: false };
-  const window = new EventTarget();
   const WebSocket = vi.fn(function (this: unknown, url: string) {
     const socket = new FakeSocket(url);
     sockets.push(socket);
     if (network.down) queueMicrotask(() => socket.drop(1006));
     return socket;
-  });
-  const env = { WebSocket, window, URL } as unknown as BrowserEnv;
+  }) as unknown as typeof globalThis.WebSocket;
   const logger = { debug: vi.fn(), warn: vi.fn(), addSecret: vi.fn() };
-  const context: PartContext = { env, logger, workletUrl: undefined };
-  return { sockets, network, window, env, logger, context, last: () => sockets.at(-1) as FakeSocket };
+  return { sockets, network, WebSocket, logger, last: () => sockets.at(-1) as FakeSocket };
 }
 
-/** Every transport event, recorded in order as `[name, payload]`. */
+/** Every link event, recorded in order as `[name, payload]`. */
 export function recordingEvents() {
   const log: Array<[string, unknown]> = [];
-  const events: VoiceTransportEvents = {
+  const events: VoiceLinkEvents = {
     onAudio: (pcm) => void log.push(['audio', pcm]),
     onClear: () => void log.push(['clear', undefined]),
     onDrop: (deadline) => void log.push(['drop', deadline]),
@@ -132,26 +122,48 @@ export function recordingEvents() {
   return { log, events, names: () => log.map(([name]) => name) };
 }
 
-/** A transport on a fake browser, with its events recorded. */
-export function fakeTransport(redemption: Redemption = REDEMPTION, policy: ReconnectPolicy = DEFAULT_RECONNECT_POLICY) {
-  const browser = fakeBrowser();
-  const recorded = recordingEvents();
-  const transport = new WebSocketVoiceTransport(redemption, recorded.events, browser.context, policy);
-  return { ...browser, ...recorded, transport };
+/** What a fake link is made of: its offer, the WebCodecs it may use, its policy. */
+export interface FakeLinkOptions {
+  offer?: readonly Codec[];
+  webCodecs?: WebCodecs;
+  policy?: ReconnectPolicy;
 }
 
-/** A transport whose call is live: the handshake went through on the first socket. */
-export async function liveTransport(policy?: ReconnectPolicy) {
-  const fake = fakeTransport(REDEMPTION, policy);
-  const connected = fake.transport.connect(new AbortController().signal);
+/** A link on a fake network, with its events recorded; it offers `pcm16` unless told otherwise. */
+export function fakeLink({ offer = ['pcm16'], webCodecs = {}, policy = DEFAULT_RECONNECT_POLICY }: FakeLinkOptions = {}) {
+  const network = fakeNetwork();
+  const recorded = recordingEvents();
+  const link = new VoiceLink(recorded.events, {
+    WebSocket: network.WebSocket,
+    offer: Promise.resolve(offer),
+    createCodec: (name, output) => createCodec(name, webCodecs, output),
+    policy,
+    logger: network.logger,
+  });
+  return { ...network, ...recorded, link };
+}
+
+/** Connects `fake`'s link: opens the first socket, accepts it, and answers `auth` with `live`. */
+export async function goLive(fake: ReturnType<typeof fakeLink>, live: object = LIVE): Promise<void> {
+  const connected = fake.link.connect(GATEWAY, new AbortController().signal);
+  await flush();
   fake.last().accept();
   await flush();
-  fake.last().receive(LIVE);
+  fake.last().receive(live);
   await connected;
+}
+
+/** A link whose call is live on `pcm16`: the handshake went through on the first socket. */
+export async function liveLink(policy?: ReconnectPolicy) {
+  const fake = fakeLink({ policy });
+  await goLive(fake);
   return fake;
 }
 
-/** Lets pending promise callbacks run (with fake timers, nothing else moves time). */
+/**
+ * Lets pending promise callbacks and in-process messages run (with fake timers, nothing else
+ * moves time).
+ */
 export async function flush(): Promise<void> {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
+  for (let i = 0; i < 30; i++) await Promise.resolve();
 }

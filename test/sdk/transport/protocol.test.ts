@@ -22,7 +22,7 @@ describe('parseGatewayText', () => {
 
   it('reads the messages of the protocol, keeping only what the SDK uses', () => {
     expect(parseGatewayText(JSON.stringify(LIVE))).toEqual({
-      message: { type: 'live', resumeToken: 'rst_secret', heartbeatMs: 1000 },
+      message: { type: 'live', resumeToken: 'rst_secret', heartbeatMs: 1000, codec: 'pcm16' },
     });
     expect(parseGatewayText(JSON.stringify(RESUMED))).toEqual({ message: { type: 'resumed', heartbeatMs: 1000 } });
     expect(parseGatewayText('{"type":"ping","id":4}')).toEqual({ message: { type: 'ping', id: 4 } });
@@ -37,6 +37,15 @@ describe('parseGatewayText', () => {
     });
   });
 
+  it("reads the codec live names as sent, and pcm16 when it names none (a version 1 gateway's live)", () => {
+    const live = (audio: unknown) => parseGatewayText(JSON.stringify({ ...LIVE, audio }));
+    expect(live({ codec: 'opus' })).toMatchObject({ message: { codec: 'opus' } });
+    expect(live({ codec: 'speex' })).toMatchObject({ message: { codec: 'speex' } });
+    expect(live({ inputSampleRate: 16000 })).toMatchObject({ message: { codec: 'pcm16' } });
+    expect(live(undefined)).toMatchObject({ message: { codec: 'pcm16' } });
+    expect(live({ codec: 7 })).toMatchObject({ message: { codec: 'pcm16' } });
+  });
+
   it('honours an ended message whatever its fields', () => {
     expect(parseGatewayText('{"type":"ended","durationSec":-3}')).toEqual({
       message: { type: 'ended', reason: 'unknown', durationSec: undefined },
@@ -45,22 +54,32 @@ describe('parseGatewayText', () => {
 });
 
 describe('parseDownlinkFrame', () => {
-  it('reads the u32le seq and views the PCM without copying it', () => {
+  it('reads the u32le seq and views the body without copying it', () => {
     const buffer = downlinkFrame(0x01020304);
-    const frame = parseDownlinkFrame(buffer);
+    const frame = parseDownlinkFrame(buffer, 'pcm16');
     expect(frame?.seq).toBe(0x01020304);
-    expect(frame?.pcm.buffer).toBe(buffer);
-    expect(frame?.pcm.byteOffset).toBe(4);
-    expect(frame?.pcm.length).toBe(320);
+    expect(frame?.body.buffer).toBe(buffer);
+    expect(frame?.body.byteOffset).toBe(4);
+    expect(frame?.body.byteLength).toBe(640);
   });
 
-  it.each([0, 3, 4, 5, 7, 645, 4 + 3202, 256 * 1024])('drops a frame of %i bytes', (bytes) => {
-    expect(parseDownlinkFrame(new ArrayBuffer(bytes))).toBeUndefined();
+  it.each([0, 3, 4, 5, 7, 3205, 256 * 1024])('drops a pcm16 frame of %i bytes', (bytes) => {
+    expect(parseDownlinkFrame(new ArrayBuffer(bytes), 'pcm16')).toBeUndefined();
   });
 
-  it('accepts any positive even PCM length up to 100 ms', () => {
-    expect(parseDownlinkFrame(new ArrayBuffer(6))?.pcm.length).toBe(1);
-    expect(parseDownlinkFrame(new ArrayBuffer(4 + 3200))?.pcm.length).toBe(1600);
+  it('accepts any positive even pcm16 body up to 3200 bytes (100 ms)', () => {
+    expect(parseDownlinkFrame(new ArrayBuffer(6), 'pcm16')?.body.byteLength).toBe(2);
+    expect(parseDownlinkFrame(new ArrayBuffer(3204), 'pcm16')?.body.byteLength).toBe(3200);
+  });
+
+  it.each([0, 3, 4, 1280])('drops an opus frame of %i bytes', (bytes) => {
+    expect(parseDownlinkFrame(new ArrayBuffer(bytes), 'opus')).toBeUndefined();
+  });
+
+  it('accepts one opus packet of 1 to 1275 bytes, of any length', () => {
+    expect(parseDownlinkFrame(new ArrayBuffer(5), 'opus')?.body.byteLength).toBe(1);
+    expect(parseDownlinkFrame(new ArrayBuffer(42), 'opus')?.body.byteLength).toBe(38);
+    expect(parseDownlinkFrame(new ArrayBuffer(1279), 'opus')?.body.byteLength).toBe(1275);
   });
 });
 
@@ -75,7 +94,7 @@ describe('numbers from a hostile gateway', () => {
     [2 ** 31, 2000],
     [Number.MAX_SAFE_INTEGER, 2000],
   ])('keeps heartbeatMs %d within 250–2000 ms: %d', (sent, kept) => {
-    expect(live(sent)).toEqual({ message: { type: 'live', resumeToken: 'rst_secret', heartbeatMs: kept } });
+    expect(live(sent)).toEqual({ message: { type: 'live', resumeToken: 'rst_secret', heartbeatMs: kept, codec: 'pcm16' } });
     expect(parseGatewayText(JSON.stringify({ ...RESUMED, heartbeatMs: sent }))).toEqual({
       message: { type: 'resumed', heartbeatMs: kept },
     });

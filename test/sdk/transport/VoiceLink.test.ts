@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AthosRoleplayError } from '../../../src/errors/AthosRoleplayError.ts';
 import type { ReconnectPolicy } from '../../../src/transport/ReconnectPolicy.ts';
-import { downlinkFrame, fakeTransport, flush, LIVE, liveTransport, REDEMPTION, RESUMED } from './fakeGateway.ts';
+import { downlinkFrame, fakeLink, flush, GATEWAY, goLive, LIVE, liveLink, RESUMED } from './fakeGateway.ts';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -13,29 +13,32 @@ afterEach(() => {
 });
 
 describe('connect()', () => {
-  it('opens the URL as given, sends the ticket in the first message only, and resolves on live', async () => {
-    const fake = fakeTransport();
-    const connected = fake.transport.connect(new AbortController().signal);
+  it('opens the URL as given, sends the ticket and the offer in the first message only, and resolves on live', async () => {
+    const fake = fakeLink();
+    const connected = fake.link.connect(GATEWAY, new AbortController().signal);
+    await flush();
     const socket = fake.last();
-    expect(socket.url).toBe(REDEMPTION.connectionUrl);
+    expect(socket.url).toBe(GATEWAY.url);
     expect(socket.url).not.toContain('tkt_secret');
     expect(socket.binaryType).toBe('arraybuffer');
     expect(socket.sent).toEqual([]);
     socket.accept();
     await flush();
-    expect(socket.messages()).toEqual([{ type: 'auth', ticket: 'tkt_secret', protocol: 1 }]);
+    expect(socket.messages()).toEqual([{ type: 'auth', ticket: 'tkt_secret', protocol: 2, codecs: ['pcm16'] }]);
     socket.receive({ type: 'ping', id: 1 });
     socket.receive(LIVE);
     await expect(connected).resolves.toBeUndefined();
     expect(fake.log).toEqual([]);
-    fake.transport.close();
+    fake.link.close();
   });
 
   it.each(['http://127.0.0.1:8787/v1/voice', 'ws://gateway.example.com/v1/voice', 'ws://10.0.0.2/v1/voice', 'not a url'])(
     'refuses %s before opening any socket',
     async (connectionUrl) => {
-      const fake = fakeTransport({ ...REDEMPTION, connectionUrl });
-      const error = await fake.transport.connect(new AbortController().signal).catch((caught: unknown) => caught);
+      const fake = fakeLink();
+      const error = await fake.link
+        .connect({ ...GATEWAY, url: connectionUrl }, new AbortController().signal)
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(AthosRoleplayError);
       expect(error).toMatchObject({ code: 'INTERNAL_ERROR', phase: 'connect', retryable: false });
       expect((error as Error).message).toContain('wss:');
@@ -46,21 +49,23 @@ describe('connect()', () => {
   it.each(['wss://voice.useathos.ai/v1/voice', 'ws://localhost:8787/v1/voice', 'ws://[::1]:8787/v1/voice'])(
     'accepts %s',
     async (connectionUrl) => {
-      const fake = fakeTransport({ ...REDEMPTION, connectionUrl });
-      const connected = fake.transport.connect(new AbortController().signal);
+      const fake = fakeLink();
+      const connected = fake.link.connect({ ...GATEWAY, url: connectionUrl }, new AbortController().signal);
+      await flush();
       fake.last().accept();
       await flush();
       fake.last().receive(LIVE);
       await connected;
       expect(fake.last().url).toBe(connectionUrl);
-      fake.transport.close();
+      fake.link.close();
     },
   );
 
   it('gives up with SERVICE_UNAVAILABLE when the socket does not open within 10 s', async () => {
-    const fake = fakeTransport();
-    const connected = fake.transport.connect(new AbortController().signal);
+    const fake = fakeLink();
+    const connected = fake.link.connect(GATEWAY, new AbortController().signal);
     const outcome = connected.catch((error: unknown) => error);
+    await flush();
     vi.advanceTimersByTime(9_999);
     await flush();
     expect(fake.last().closedByClient).toBe(false);
@@ -71,8 +76,9 @@ describe('connect()', () => {
   });
 
   it('gives up with SERVICE_UNAVAILABLE when live does not come within 10 s of auth', async () => {
-    const fake = fakeTransport();
-    const outcome = fake.transport.connect(new AbortController().signal).catch((error: unknown) => error);
+    const fake = fakeLink();
+    const outcome = fake.link.connect(GATEWAY, new AbortController().signal).catch((error: unknown) => error);
+    await flush();
     vi.advanceTimersByTime(9_000);
     fake.last().accept();
     await flush();
@@ -100,8 +106,9 @@ describe('connect()', () => {
     [4503, 'SERVICE_UNAVAILABLE'],
     [4777, 'INTERNAL_ERROR'],
   ])('fails on close %i before live with %s, keeping the close code and reason', async (closeCode, code) => {
-    const fake = fakeTransport();
-    const outcome = fake.transport.connect(new AbortController().signal).catch((error: unknown) => error);
+    const fake = fakeLink();
+    const outcome = fake.link.connect(GATEWAY, new AbortController().signal).catch((error: unknown) => error);
+    await flush();
     fake.last().accept();
     await flush();
     fake.last().drop(closeCode, 'why not');
@@ -112,16 +119,18 @@ describe('connect()', () => {
   });
 
   it('fails when the socket never opens (connection refused)', async () => {
-    const fake = fakeTransport();
-    const outcome = fake.transport.connect(new AbortController().signal).catch((error: unknown) => error);
+    const fake = fakeLink();
+    const outcome = fake.link.connect(GATEWAY, new AbortController().signal).catch((error: unknown) => error);
+    await flush();
     fake.last().drop(1006);
     expect(await outcome).toMatchObject({ code: 'SERVICE_UNAVAILABLE', phase: 'connect', closeCode: 1006 });
   });
 
   it('honours the abort signal: closes the socket and rejects with its reason', async () => {
-    const fake = fakeTransport();
+    const fake = fakeLink();
     const controller = new AbortController();
-    const outcome = fake.transport.connect(controller.signal).catch((error: unknown) => error);
+    const outcome = fake.link.connect(GATEWAY, controller.signal).catch((error: unknown) => error);
+    await flush();
     fake.last().accept();
     await flush();
     const reason = new Error('cancelled');
@@ -134,16 +143,16 @@ describe('connect()', () => {
   });
 
   it('rejects at once with an already aborted signal', async () => {
-    const fake = fakeTransport();
+    const fake = fakeLink();
     const reason = new Error('too late');
-    await expect(fake.transport.connect(AbortSignal.abort(reason))).rejects.toBe(reason);
+    await expect(fake.link.connect(GATEWAY, AbortSignal.abort(reason))).rejects.toBe(reason);
     expect(fake.sockets).toEqual([]);
   });
 });
 
 describe('a live call', () => {
   it('delivers each downlink frame once, in order, without copying it', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     const first = downlinkFrame(1);
     fake.last().receive(first);
     fake.last().receive(downlinkFrame(2));
@@ -155,11 +164,11 @@ describe('a live call', () => {
     expect(pcm.map((samples) => samples[0])).toEqual([1, 2, 5]);
     expect(pcm[0]?.buffer).toBe(first);
     expect(pcm[0]).toHaveLength(320);
-    fake.transport.close();
+    fake.link.close();
   });
 
   it('ignores malformed and unknown input, logging it under debug, without throwing', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     const socket = fake.last();
     const inputs = [
       '{oops',
@@ -182,18 +191,18 @@ describe('a live call', () => {
     expect(printed).not.toContain('rst_secret');
     socket.receive(downlinkFrame(1));
     expect(fake.names()).toEqual(['audio']);
-    fake.transport.close();
+    fake.link.close();
   });
 
   it('reports clear', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     fake.last().receive({ type: 'clear', seq: 12 });
     expect(fake.names()).toEqual(['clear']);
-    fake.transport.close();
+    fake.link.close();
   });
 
   it("answers the gateway's pings and pings every heartbeatMs with the last seq received", async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     const socket = fake.last();
     socket.receive({ type: 'ping', id: 77 });
     socket.receive(downlinkFrame(41));
@@ -205,18 +214,14 @@ describe('a live call', () => {
       { type: 'ping', id: 1, ack: 41 },
       { type: 'ping', id: 2, ack: 42 },
     ]);
-    fake.transport.close();
+    fake.link.close();
   });
 
   it.each([1, 2 ** 31, Number.MAX_SAFE_INTEGER])(
     'with heartbeatMs %d from the gateway, pings no more than four times a second and at least every 2 s',
     async (heartbeatMs) => {
-      const fake = fakeTransport();
-      const connected = fake.transport.connect(new AbortController().signal);
-      fake.last().accept();
-      await flush();
-      fake.last().receive({ ...LIVE, heartbeatMs });
-      await connected;
+      const fake = fakeLink();
+      await goLive(fake, { ...LIVE, heartbeatMs });
       const pings = () =>
         fake
           .last()
@@ -228,80 +233,76 @@ describe('a live call', () => {
       }
       expect(pings()).toBeGreaterThanOrEqual(1);
       expect(pings()).toBeLessThanOrEqual(8);
-      fake.transport.close();
+      fake.link.close();
     },
   );
 
   it("keeps debug output to what helps: a pong is not news, and the gateway's strings are escaped", async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     const socket = fake.last();
     for (let id = 1; id <= 5; id += 1) socket.receive({ type: 'pong', id });
     expect(fake.logger.debug).not.toHaveBeenCalled();
     socket.receive({ type: 'warning', code: 'X\n[Athos] all good', message: 'm' });
     expect(fake.logger.debug.mock.calls).toEqual([['the voice gateway warned "X\\n[Athos] all good"']]);
-    fake.transport.close();
+    fake.link.close();
   });
 
   it('registers the resume token with the logger, so no debug line can print it', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     expect(fake.logger.addSecret).toHaveBeenCalledWith('rst_secret');
-    fake.transport.close();
+    fake.link.close();
   });
 
   it('measures the round trip of its own pings from their pongs; other pongs change nothing', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     const socket = fake.last();
-    expect(fake.transport.stats().rttMs).toBeUndefined();
+    expect(fake.link.stats.rttMs).toBeUndefined();
     vi.advanceTimersByTime(1000);
     vi.advanceTimersByTime(37);
     socket.receive({ type: 'pong', id: 1 });
-    expect(fake.transport.stats().rttMs).toBe(37);
+    expect(fake.link.stats.rttMs).toBe(37);
     socket.receive({ type: 'pong', id: 1 });
     socket.receive({ type: 'pong', id: 99 });
     socket.receive({ type: 'pong' });
-    expect(fake.transport.stats().rttMs).toBe(37);
-    fake.transport.close();
+    expect(fake.link.stats.rttMs).toBe(37);
+    fake.link.close();
   });
 
-  it('counts payload bytes both ways and persona frames missing from the sequence; names its kind and codec', async () => {
-    const fake = fakeTransport();
-    expect([fake.transport.kind, fake.transport.codec()]).toEqual(['websocket', undefined]);
-    const connected = fake.transport.connect(new AbortController().signal);
+  it('counts payload bytes both ways and persona frames missing from the sequence; names its codec', async () => {
+    const fake = fakeLink();
+    expect(fake.link.codec).toBeUndefined();
+    await goLive(fake);
     const socket = fake.last();
-    socket.accept();
-    await flush();
-    socket.receive(LIVE);
-    await connected;
-    expect(fake.transport.codec()).toBe('pcm16');
-    fake.transport.sendAudio(new ArrayBuffer(640));
+    expect(fake.link.codec).toBe('pcm16');
+    fake.link.sendAudio(new ArrayBuffer(640));
     socket.receive(downlinkFrame(1));
     socket.receive(downlinkFrame(2));
     socket.receive(downlinkFrame(5));
     socket.receive(downlinkFrame(5));
     const sentText = socket.sent.filter((data): data is string => typeof data === 'string').join('').length;
-    const { bytesSent, bytesReceived, lostFrames } = fake.transport.stats();
+    const { bytesSent, bytesReceived, lostFrames } = fake.link.stats;
     expect(bytesSent).toBe(sentText + 640);
     expect(bytesReceived).toBe(JSON.stringify(LIVE).length + 4 * (4 + 640));
     expect(lostFrames).toBe(2);
-    fake.transport.close();
+    fake.link.close();
   });
 
   it('sends captured audio while live', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     const frame = new ArrayBuffer(640);
-    fake.transport.sendAudio(frame);
+    fake.link.sendAudio(frame);
     expect(fake.last().audio()).toEqual([frame]);
-    fake.transport.close();
+    fake.link.close();
   });
 
   it('reports ended with the summary, then nothing more', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     const socket = fake.last();
     socket.receive({ type: 'ended', reason: 'max_duration', callId: 'athos_call_1', durationSec: 7200 });
     socket.receive(downlinkFrame(1));
     socket.receive({ type: 'clear' });
     socket.drop(1000);
-    fake.window.dispatchEvent(new Event('online'));
+    fake.link.retryNow();
     vi.advanceTimersByTime(60_000);
     expect(fake.log).toEqual([['end', { reason: 'max_duration', durationSec: 7200 }]]);
     expect(socket.closedByClient).toBe(true);
@@ -310,7 +311,7 @@ describe('a live call', () => {
   });
 
   it('treats a normal close without ended as the end of the call', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     fake.last().drop(1000);
     expect(fake.log).toEqual([['end', { reason: 'unknown', durationSec: undefined }]]);
     expect(vi.getTimerCount()).toBe(0);
@@ -326,7 +327,7 @@ describe('a live call', () => {
     [4429, 'TENANT_QUOTA_EXCEEDED'],
     [4321, 'INTERNAL_ERROR'],
   ])('ends on close %i with a %s error of phase call', async (closeCode, code) => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     fake.last().drop(closeCode, 'because');
     expect(fake.names()).toEqual(['fatal']);
     expect(fake.log[0]?.[1]).toMatchObject({ code, phase: 'call', closeCode, closeReason: 'because' });
@@ -335,17 +336,17 @@ describe('a live call', () => {
   });
 
   it.each([1001, 1005, 1006, 4503])('treats close %i as a drop and resumes at once', async (closeCode) => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     fake.last().drop(closeCode);
     expect(fake.names()).toEqual(['drop']);
     expect(fake.sockets).toHaveLength(2);
-    fake.transport.close();
+    fake.link.close();
   });
 });
 
 describe('dead link detection', () => {
   it('drops a link that carries nothing for 2.5 s, well within 3 s', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     const stalled = fake.last();
     vi.advanceTimersByTime(2_500);
     expect(fake.names()).toEqual([]);
@@ -353,11 +354,11 @@ describe('dead link detection', () => {
     expect(fake.names()).toEqual(['drop']);
     expect(stalled.closedByClient).toBe(true);
     expect(fake.sockets).toHaveLength(2);
-    fake.transport.close();
+    fake.link.close();
   });
 
   it('any traffic keeps the link alive, a busy main thread included', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     for (let i = 0; i < 10; i++) {
       vi.advanceTimersByTime(2_000);
       fake.last().receive({ type: 'pong', id: i });
@@ -367,21 +368,21 @@ describe('dead link detection', () => {
     setTimeout(() => fake.last().receive({ type: 'ping', id: 9 }), 1_500);
     vi.advanceTimersByTime(1_501);
     expect(fake.names()).toEqual([]);
-    fake.transport.close();
+    fake.link.close();
   });
 });
 
 describe('resuming after a drop', () => {
   it('resumes the same call with the resume token and the last seq, and nothing plays twice', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     fake.last().receive(downlinkFrame(1));
     fake.last().receive(downlinkFrame(2));
     fake.last().drop(1006);
     const attempt = fake.last();
-    expect(attempt.url).toBe(REDEMPTION.connectionUrl);
+    expect(attempt.url).toBe(GATEWAY.url);
     attempt.accept();
     await flush();
-    expect(attempt.messages()).toEqual([{ type: 'resume', resumeToken: 'rst_secret', lastSeq: 2 }]);
+    expect(attempt.messages()).toEqual([{ type: 'resume', resumeToken: 'rst_secret', lastSeq: 2, codecs: ['pcm16'] }]);
     attempt.receive(RESUMED);
     await flush();
     for (const seq of [2, 3, 4]) attempt.receive(downlinkFrame(seq));
@@ -390,36 +391,36 @@ describe('resuming after a drop', () => {
     expect(seqs).toEqual([1, 2, 3, 4]);
     vi.advanceTimersByTime(1000);
     expect(attempt.messages().at(-1)).toEqual({ type: 'ping', id: 1, ack: 4 });
-    fake.transport.close();
+    fake.link.close();
   });
 
   it('never sends audio captured while the link is down, and sends again once back', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     const first = fake.last();
     first.drop(1006);
-    fake.transport.sendAudio(new ArrayBuffer(640));
+    fake.link.sendAudio(new ArrayBuffer(640));
     const attempt = fake.last();
     attempt.accept();
     await flush();
-    fake.transport.sendAudio(new ArrayBuffer(640));
+    fake.link.sendAudio(new ArrayBuffer(640));
     attempt.receive(RESUMED);
     await flush();
     const fresh = new ArrayBuffer(640);
-    fake.transport.sendAudio(fresh);
+    fake.link.sendAudio(fresh);
     expect(first.audio()).toEqual([]);
     expect(attempt.audio()).toEqual([fresh]);
-    fake.transport.close();
+    fake.link.close();
   });
 
   /** Drops the live link while the network is down, and returns when each attempt started (ms after the drop). */
   async function attemptTimesWhileDown(forMs: number): Promise<number[]> {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     fake.network.down = true;
     const droppedAt = performance.now();
     fake.last().drop(1006);
     await vi.advanceTimersByTimeAsync(forMs);
     expect(fake.names()).toEqual(['drop']);
-    fake.transport.close();
+    fake.link.close();
     expect(vi.getTimerCount()).toBe(0);
     return fake.sockets.slice(1).map((socket) => socket.createdAt - droppedAt);
   }
@@ -447,7 +448,7 @@ describe('resuming after a drop', () => {
   });
 
   it('reports the deadline with the drop, and NETWORK_LOST when it passes, with nothing left running', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     fake.network.down = true;
     const droppedAt = Date.now();
     fake.last().drop(1006);
@@ -462,7 +463,7 @@ describe('resuming after a drop', () => {
   });
 
   it('abandons an attempt under way when the window passes', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     fake.last().drop(1006);
     await vi.advanceTimersByTimeAsync(29_000);
     const late = fake.last();
@@ -488,7 +489,7 @@ describe('resuming after a drop', () => {
         return null;
       },
     };
-    const fake = await liveTransport(policy);
+    const fake = await liveLink(policy);
     const droppedAt = Date.now();
     fake.last().drop(1006);
     expect(fake.log).toEqual([['drop', droppedAt + 10_000]]);
@@ -507,7 +508,7 @@ describe('resuming after a drop', () => {
   });
 
   it("retries a resume the gateway closed with 4408: a stalled link held its message past the gateway's limit", async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     fake.last().drop(1006);
     fake.last().accept();
     await flush();
@@ -519,12 +520,12 @@ describe('resuming after a drop', () => {
     fake.last().receive(RESUMED);
     await flush();
     expect(fake.names()).toEqual(['drop', 'recover']);
-    fake.transport.close();
+    fake.link.close();
   });
 
   it("gives one attempt 4 s, inside the gateway's 5 s authentication limit, then tries again", async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
-    const fake = await liveTransport();
+    const fake = await liveLink();
     fake.last().drop(1006);
     const slow = fake.last();
     vi.advanceTimersByTime(3_999);
@@ -536,11 +537,11 @@ describe('resuming after a drop', () => {
     vi.advanceTimersByTime(250);
     await flush();
     expect(fake.sockets).toHaveLength(3);
-    fake.transport.close();
+    fake.link.close();
   });
 
   it('ends with NETWORK_LOST when the gateway refuses to resume (4003)', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     fake.last().drop(1006);
     fake.last().accept();
     await flush();
@@ -555,12 +556,12 @@ describe('resuming after a drop', () => {
   });
 
   it('close() aborts the attempt in flight and stops resuming', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     fake.last().drop(1006);
     const inFlight = fake.last();
     inFlight.accept();
     await flush();
-    fake.transport.close();
+    fake.link.close();
     expect(inFlight.closedByClient).toBe(true);
     inFlight.receive(RESUMED);
     await vi.advanceTimersByTimeAsync(60_000);
@@ -569,38 +570,34 @@ describe('resuming after a drop', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it("the browser's online event starts an attempt at once; offline changes nothing", async () => {
-    const fake = await liveTransport();
-    fake.window.dispatchEvent(new Event('offline'));
-    vi.advanceTimersByTime(1_000);
-    fake.last().receive({ type: 'ping', id: 1 });
-    expect(fake.names()).toEqual([]);
-    fake.window.dispatchEvent(new Event('online'));
+  it('retryNow() starts an attempt at once while the link is down, and does nothing otherwise', async () => {
+    const fake = await liveLink();
+    fake.link.retryNow();
     expect(fake.sockets).toHaveLength(1);
 
     fake.last().drop(1006);
     fake.last().drop(1006);
     await flush();
     expect(fake.sockets).toHaveLength(2);
-    fake.window.dispatchEvent(new Event('online'));
+    fake.link.retryNow();
     expect(fake.sockets).toHaveLength(3);
     fake.last().accept();
     await flush();
     fake.last().receive(RESUMED);
     await flush();
     expect(fake.names()).toEqual(['drop', 'recover']);
-    fake.transport.close();
+    fake.link.close();
     expect(vi.getTimerCount()).toBe(0);
-    fake.window.dispatchEvent(new Event('online'));
+    fake.link.retryNow();
     expect(fake.sockets).toHaveLength(3);
   });
 
-  it('online abandons an attempt held up on a socket opened while offline', async () => {
-    const fake = await liveTransport();
+  it('retryNow() abandons an attempt held up on a socket opened while offline', async () => {
+    const fake = await liveLink();
     fake.last().drop(1006);
     const held = fake.last();
     vi.advanceTimersByTime(3_000);
-    fake.window.dispatchEvent(new Event('online'));
+    fake.link.retryNow();
     expect(fake.sockets).toHaveLength(3);
     await flush();
     expect(held.closedByClient).toBe(true);
@@ -609,11 +606,11 @@ describe('resuming after a drop', () => {
     fake.last().receive(RESUMED);
     await flush();
     expect(fake.names()).toEqual(['drop', 'recover']);
-    fake.transport.close();
+    fake.link.close();
   });
 
   it('ignores 4409 on a socket it already replaced', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     const old = fake.last();
     vi.advanceTimersByTime(2_501);
     expect(fake.names()).toEqual(['drop']);
@@ -623,11 +620,11 @@ describe('resuming after a drop', () => {
     await flush();
     old.drop(4409, 'replaced');
     expect(fake.names()).toEqual(['drop', 'recover']);
-    fake.transport.close();
+    fake.link.close();
   });
 
   it('a resumed socket that drops again is resumed again', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     fake.last().drop(1006);
     fake.last().accept();
     await flush();
@@ -636,28 +633,28 @@ describe('resuming after a drop', () => {
     fake.last().drop(1001);
     expect(fake.names()).toEqual(['drop', 'recover', 'drop']);
     expect(fake.sockets).toHaveLength(3);
-    fake.transport.close();
+    fake.link.close();
   });
 });
 
 describe('leave()', () => {
   it("says bye and resolves with the gateway's summary, with no event", async () => {
-    const fake = await liveTransport();
-    const left = fake.transport.leave();
+    const fake = await liveLink();
+    const left = fake.link.leave();
     expect(fake.last().messages().at(-1)).toEqual({ type: 'bye' });
     fake.last().receive(downlinkFrame(1));
     fake.last().receive({ type: 'ended', reason: 'client', callId: 'athos_call_1', durationSec: 12 });
     await expect(left).resolves.toEqual({ reason: 'client', durationSec: 12 });
-    expect(fake.transport.leave()).toBe(left);
+    expect(fake.link.leave()).toBe(left);
     expect(fake.last().closedByClient).toBe(true);
     expect(fake.log).toEqual([]);
     expect(vi.getTimerCount()).toBe(0);
   });
 
   it('resolves undefined after 1 s without an answer', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     let summary: unknown = 'pending';
-    void fake.transport.leave().then((value) => (summary = value));
+    void fake.link.leave().then((value) => (summary = value));
     vi.advanceTimersByTime(999);
     await flush();
     expect(summary).toBe('pending');
@@ -669,27 +666,27 @@ describe('leave()', () => {
   });
 
   it('resolves undefined when the gateway just closes', async () => {
-    const fake = await liveTransport();
-    const left = fake.transport.leave();
+    const fake = await liveLink();
+    const left = fake.link.leave();
     fake.last().drop(1000);
     await expect(left).resolves.toBeUndefined();
     expect(fake.log).toEqual([]);
   });
 
   it('while the link is down, stops resuming and resolves undefined', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     fake.last().drop(1006);
     const attempt = fake.last();
-    await expect(fake.transport.leave()).resolves.toBeUndefined();
+    await expect(fake.link.leave()).resolves.toBeUndefined();
     expect(attempt.closedByClient).toBe(true);
     expect(attempt.sent).toEqual([]);
     expect(vi.getTimerCount()).toBe(0);
   });
 
   it('close() during leave() settles it at once', async () => {
-    const fake = await liveTransport();
-    const left = fake.transport.leave();
-    fake.transport.close();
+    const fake = await liveLink();
+    const left = fake.link.leave();
+    fake.link.close();
     await expect(left).resolves.toBeUndefined();
     expect(vi.getTimerCount()).toBe(0);
   });
@@ -697,17 +694,17 @@ describe('leave()', () => {
 
 describe('close()', () => {
   it('is immediate and idempotent, and nothing is reported afterwards', async () => {
-    const fake = await liveTransport();
+    const fake = await liveLink();
     const socket = fake.last();
-    fake.transport.close();
-    fake.transport.close();
+    fake.link.close();
+    fake.link.close();
     expect(socket.closedByClient).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
     socket.receive(downlinkFrame(1));
     socket.receive({ type: 'ended', reason: 'client' });
     socket.drop(1006);
-    fake.transport.retryNow();
-    fake.transport.sendAudio(new ArrayBuffer(640));
+    fake.link.retryNow();
+    fake.link.sendAudio(new ArrayBuffer(640));
     vi.advanceTimersByTime(60_000);
     expect(fake.log).toEqual([]);
     expect(fake.sockets).toHaveLength(1);

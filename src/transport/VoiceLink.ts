@@ -1,18 +1,17 @@
-import type { PartContext } from '../browser/PartContext.ts';
-import { CLOSE, PROTOCOL_VERSION } from '../contract/voice.js';
+import { CLOSE, type Codec, PROTOCOL_VERSION } from '../contract/voice.js';
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import { toAthosError } from '../errors/toAthosError.ts';
-import type { Redemption } from '../redeem/Redemption.ts';
+import type { AudioCodec, CodecOutput } from '../media/codec/AudioCodec.ts';
 import { withDeadline } from '../utils/abortable.ts';
-import { quoted } from '../utils/logger.ts';
+import { type Logger, quoted } from '../utils/logger.ts';
 import { isSecureOrLocal } from '../utils/url.ts';
 import { errorForClose, isDropClose } from './closeCodes.ts';
 import { type ByteCounters, GatewaySocket } from './GatewaySocket.ts';
 import { Heartbeat } from './Heartbeat.ts';
-import type { DownlinkFrame, GatewayMessage } from './protocol.ts';
+import { type GatewayMessage, parseDownlinkFrame } from './protocol.ts';
 import type { ReconnectPolicy } from './ReconnectPolicy.ts';
 import { reconnect } from './reconnect.ts';
-import type { AudioCodec, CallEndSummary, LinkStats, VoiceTransport, VoiceTransportEvents } from './VoiceTransport.ts';
+import type { CallEndSummary, LinkStats, VoiceTransportEvents } from './VoiceTransport.ts';
 
 /** How long the gateway may take to accept the socket of a new call. */
 const OPEN_TIMEOUT_MS = 10_000;
@@ -21,89 +20,78 @@ const LIVE_TIMEOUT_MS = 10_000;
 /** How long `leave()` waits for the gateway's `ended`. */
 const LEAVE_TIMEOUT_MS = 1_000;
 
-type TransportState = 'connecting' | 'live' | 'dropped' | 'leaving' | 'closed';
+type LinkState = 'connecting' | 'live' | 'dropped' | 'leaving' | 'closed';
+
+/** What the link reports: the transport's events, and the persona's audio. */
+export interface VoiceLinkEvents extends VoiceTransportEvents {
+  /** One persona frame (16-bit mono PCM at 16 kHz), each delivered once, in order. */
+  onAudio(pcm: Int16Array): void;
+}
+
+/** What a {@link VoiceLink} is built from. */
+export interface VoiceLinkParts {
+  WebSocket: typeof WebSocket;
+  /** The codecs to offer, most preferred first; settles once the scope was asked what it runs. */
+  offer: Promise<readonly Codec[]>;
+  /** Makes the call's codec once `live` named it. */
+  createCodec(name: Codec, output: CodecOutput): AudioCodec;
+  policy: ReconnectPolicy;
+  /** Where the link's debug lines go; it registers the secrets it learns (the resume token) there. */
+  logger: Logger;
+}
+
+/** Where the call's socket goes and how it authenticates: the redemption's URL and ticket. */
+export interface GatewayAddress {
+  url: string;
+  ticket: string;
+}
 
 /**
- * The voice connection over the gateway's WebSocket protocol (`docs/protocol.md`): the
- * handshake, heartbeats, resuming the call after a drop as its {@link ReconnectPolicy} says,
- * and leaving.
+ * The voice connection over the gateway's WebSocket protocol (`docs/protocol.md`), as the SDK's
+ * Worker runs it: the handshake with the codec offer, heartbeats, the call's codec in both
+ * directions, resuming the call after a drop as its {@link ReconnectPolicy} says, and leaving.
  */
-export class WebSocketVoiceTransport implements VoiceTransport {
-  readonly kind = 'websocket';
-  readonly #redemption: Redemption;
-  readonly #events: VoiceTransportEvents;
-  readonly #context: PartContext;
+export class VoiceLink {
+  readonly #events: VoiceLinkEvents;
+  readonly #parts: VoiceLinkParts;
   readonly #policy: ReconnectPolicy;
-  /** Aborted by `close()`: cancels the handshake and removes the `window` listeners. */
+  readonly #logger: Logger;
+  /** Aborted by `close()`: cancels the handshake. */
   readonly #lifetime = new AbortController();
-  #state: TransportState = 'connecting';
+  #state: LinkState = 'connecting';
   #url = '';
+  #offer: readonly Codec[] = [];
+  #codec: AudioCodec | undefined;
   /** The live socket, or the one whose handshake is under way. */
   #socket: GatewaySocket | undefined;
   #heartbeat: Heartbeat | undefined;
   #resumeToken = '';
   #lastSeq = 0;
-  #codec: AudioCodec | undefined;
-  readonly #bytes: ByteCounters = { sent: 0, received: 0 };
-  #rttMs: number | undefined;
-  #lostFrames = 0;
+  /** Persona frames up to this `seq` are not delivered: a clear or a drop discarded them. */
+  #discardThrough = 0;
   /** When the link dropped, in `Date.now()` ms; the reconnect window counts from here. */
   #droppedAt = 0;
   #resuming: AbortController | undefined;
   #leaving: Promise<CallEndSummary | undefined> | undefined;
   #settleLeave: ((summary: CallEndSummary | undefined) => void) | undefined;
+  readonly #bytes: ByteCounters = { sent: 0, received: 0 };
+  #rttMs: number | undefined;
+  #lostFrames = 0;
 
-  constructor(redemption: Redemption, events: VoiceTransportEvents, context: PartContext, policy: ReconnectPolicy) {
-    this.#redemption = redemption;
+  constructor(events: VoiceLinkEvents, parts: VoiceLinkParts) {
     this.#events = events;
-    this.#context = context;
-    this.#policy = policy;
+    this.#parts = parts;
+    this.#policy = parts.policy;
+    this.#logger = parts.logger;
   }
 
-  async connect(signal: AbortSignal): Promise<void> {
-    this.#url = this.#gatewayUrl();
-    signal.throwIfAborted();
-    const onAbort = () => this.#shutdown(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    const unavailable = (message: string) => (): never => {
-      throw new AthosRoleplayError('SERVICE_UNAVAILABLE', message, { phase: 'connect' });
-    };
-    try {
-      const socket = this.#open(this.#url, 'connect');
-      this.#socket = socket;
-      await withDeadline(socket.opened, {
-        signal: this.#lifetime.signal,
-        ms: OPEN_TIMEOUT_MS,
-        onTimeout: unavailable('The voice gateway did not accept the connection within 10 seconds.'),
-      });
-      socket.send({ type: 'auth', ticket: this.#redemption.connectionTicket, protocol: PROTOCOL_VERSION });
-      const live = await withDeadline(socket.reply('live'), {
-        signal: this.#lifetime.signal,
-        ms: LIVE_TIMEOUT_MS,
-        onTimeout: unavailable('The voice gateway did not start the call within 10 seconds.'),
-      });
-      this.#resumeToken = live.resumeToken;
-      this.#context.logger.addSecret(live.resumeToken);
-      this.#goLive(socket, live.heartbeatMs);
-      this.#listenToBrowser();
-    } catch (error) {
-      this.#shutdown();
-      throw error;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
+  /** The call's codec, once `live` named it. */
+  get codec(): Codec | undefined {
+    return this.#codec?.name;
   }
 
-  sendAudio(frame: ArrayBuffer): void {
-    if (this.#state === 'live') this.#socket?.sendAudio(frame);
-  }
-
-  /** `pcm16`: the only codec of protocol version 1. */
-  codec(): AudioCodec | undefined {
-    return this.#codec;
-  }
-
-  stats(): LinkStats {
+  /** The link's figures so far, every socket of the call included; cheap. */
+  get stats(): LinkStats {
     return {
       rttMs: this.#rttMs === undefined ? undefined : Math.round(this.#rttMs),
       bytesSent: this.#bytes.sent,
@@ -112,54 +100,94 @@ export class WebSocketVoiceTransport implements VoiceTransport {
     };
   }
 
+  /**
+   * Opens the connection, authenticates with the ticket and the codec offer, and resolves once
+   * the call is live. Rejects with an `AthosRoleplayError` of phase `connect`, or with the
+   * signal's reason.
+   */
+  async connect(gateway: GatewayAddress, signal: AbortSignal): Promise<void> {
+    this.#url = gatewayUrl(gateway.url);
+    signal.throwIfAborted();
+    const onAbort = () => this.#shutdown(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const unavailable = (message: string) => (): never => {
+      throw new AthosRoleplayError('SERVICE_UNAVAILABLE', message, { phase: 'connect' });
+    };
+    try {
+      this.#offer = await withDeadline(this.#parts.offer, { signal: this.#lifetime.signal });
+      const socket = this.#open('connect');
+      this.#socket = socket;
+      await withDeadline(socket.opened, {
+        signal: this.#lifetime.signal,
+        ms: OPEN_TIMEOUT_MS,
+        onTimeout: unavailable('The voice gateway did not accept the connection within 10 seconds.'),
+      });
+      socket.send({ type: 'auth', ticket: gateway.ticket, protocol: PROTOCOL_VERSION, codecs: this.#offer });
+      const live = await withDeadline(socket.reply('live'), {
+        signal: this.#lifetime.signal,
+        ms: LIVE_TIMEOUT_MS,
+        onTimeout: unavailable('The voice gateway did not start the call within 10 seconds.'),
+      });
+      this.#resumeToken = live.resumeToken;
+      this.#logger.addSecret(live.resumeToken);
+      this.#codec = this.#parts.createCodec(this.#chosen(live.codec), {
+        onPacket: (packet) => this.#sendPacket(packet),
+        onPcm: (pcm, seq) => this.#play(pcm, seq),
+        onError: (error) => this.#fail(toAthosError(error, 'call', [])),
+      });
+      this.#goLive(socket, live.heartbeatMs);
+    } catch (error) {
+      this.#shutdown();
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Encodes and sends one captured frame; dropped unless live (stale speech is never sent). */
+  sendAudio(frame: ArrayBuffer): void {
+    if (this.#state === 'live') this.#codec?.encode(new Int16Array(frame));
+  }
+
+  /** Tries to resume now (the browser said it is back online). */
   retryNow(): void {
     if (this.#state === 'dropped') this.#resume();
   }
 
+  /**
+   * Tells the gateway the rep left and closes. Resolves with the gateway's summary when it
+   * answers in time. No event follows.
+   */
   leave(): Promise<CallEndSummary | undefined> {
     this.#leaving ??= this.#sayGoodbye();
     return this.#leaving;
   }
 
+  /** Closes at once, the codec included, with no event afterwards. Idempotent. */
   close(): void {
     this.#shutdown();
   }
 
-  #gatewayUrl(): string {
-    let url: URL | undefined;
-    try {
-      url = new this.#context.env.URL(this.#redemption.connectionUrl);
-    } catch {
-      url = undefined;
-    }
-    if (!url || !isSecureOrLocal(url, 'wss:', 'ws:')) {
-      throw new AthosRoleplayError('INTERNAL_ERROR', 'The voice gateway URL must be a wss: URL (plain ws: only for localhost).', {
-        phase: 'connect',
-        retryable: false,
-      });
-    }
-    return url.href;
+  /** The codec `live` named, which must be one of the offer. */
+  #chosen(codec: string): Codec {
+    if ((this.#offer as readonly string[]).includes(codec)) return codec as Codec;
+    throw new AthosRoleplayError(
+      'INTERNAL_ERROR',
+      `The voice gateway chose a codec the SDK did not offer (it offered ${this.#offer.join(', ')}).`,
+      { phase: 'connect', retryable: false },
+    );
   }
 
-  #open(url: string, phase: 'connect' | 'call'): GatewaySocket {
-    return new GatewaySocket(this.#context.env.WebSocket, url, phase, this.#context.logger, this.#bytes);
-  }
-
-  #listenToBrowser(): void {
-    const { window } = this.#context.env;
-    const { signal } = this.#lifetime;
-    window.addEventListener('online', () => this.retryNow(), { signal });
-    // Only a hint: the heartbeat decides whether the link is dead.
-    window.addEventListener('offline', () => this.#context.logger.debug('the browser reports offline'), { signal });
+  #open(phase: 'connect' | 'call'): GatewaySocket {
+    return new GatewaySocket(this.#parts.WebSocket, this.#url, phase, this.#logger, this.#bytes);
   }
 
   #goLive(socket: GatewaySocket, heartbeatMs: number): void {
     this.#state = 'live';
-    this.#codec = 'pcm16';
     this.#socket = socket;
     socket.attach({
       onMessage: (message) => this.#handleMessage(socket, message),
-      onFrame: (frame) => this.#handleFrame(frame),
+      onFrame: (data) => this.#handleFrame(data),
       onClose: (code, reason) => this.#handleClose(code, reason),
     });
     this.#heartbeat = new Heartbeat({
@@ -179,28 +207,44 @@ export class WebSocketVoiceTransport implements VoiceTransport {
         this.#rttMs = this.#heartbeat?.pong(message.id) ?? this.#rttMs;
         break;
       case 'clear':
-        if (this.#state === 'live') this.#events.onClear();
+        if (this.#state !== 'live') break;
+        this.#discardThrough = this.#lastSeq;
+        this.#events.onClear();
         break;
       case 'ended':
         this.#end({ reason: message.reason, durationSec: message.durationSec });
         break;
       case 'warning':
-        this.#context.logger.debug(`the voice gateway warned ${quoted(message.code)}`);
+        this.#logger.debug(`the voice gateway warned ${quoted(message.code)}`);
         break;
       default:
-        this.#context.logger.debug(`ignored a '${message.type}' message during the call`);
+        this.#logger.debug(`ignored a '${message.type}' message during the call`);
     }
   }
 
-  #handleFrame(frame: DownlinkFrame): void {
-    if (this.#state !== 'live') return;
+  #handleFrame(data: ArrayBuffer): void {
+    if (this.#state !== 'live' || !this.#codec) return;
+    const frame = parseDownlinkFrame(data, this.#codec.name);
+    if (!frame) {
+      this.#logger.debug(`ignored a malformed ${this.#codec.name} frame from the voice gateway`);
+      return;
+    }
     if (frame.seq <= this.#lastSeq) {
-      this.#context.logger.debug(`ignored audio frame ${frame.seq}, already received`);
+      this.#logger.debug(`ignored audio frame ${frame.seq}, already received`);
       return;
     }
     this.#lostFrames += frame.seq - this.#lastSeq - 1;
     this.#lastSeq = frame.seq;
-    this.#events.onAudio(frame.pcm);
+    this.#codec.decode(frame.seq, frame.body);
+  }
+
+  /** A decoded persona frame: played unless a clear or a drop came since it arrived. */
+  #play(pcm: Int16Array, seq: number): void {
+    if (this.#state === 'live' && seq > this.#discardThrough) this.#events.onAudio(pcm);
+  }
+
+  #sendPacket(packet: ArrayBuffer): void {
+    if (this.#state === 'live') this.#socket?.sendAudio(packet);
   }
 
   #handleClose(code: number, reason: string): void {
@@ -212,8 +256,9 @@ export class WebSocketVoiceTransport implements VoiceTransport {
   }
 
   #drop(why: string): void {
-    this.#context.logger.debug(`the voice connection dropped (${why}); resuming the call`);
+    this.#logger.debug(`the voice connection dropped (${why}); resuming the call`);
     this.#state = 'dropped';
+    this.#discardThrough = this.#lastSeq;
     this.#heartbeat?.stop();
     this.#socket?.close();
     this.#socket = undefined;
@@ -238,14 +283,14 @@ export class WebSocketVoiceTransport implements VoiceTransport {
       attempt: (signal) => this.#attemptResume(signal),
       isRetryable: isWorthRetrying,
       signal: run.signal,
-      logger: this.#context.logger,
+      logger: this.#logger,
     }).catch((error: unknown) => {
       if (!run.signal.aborted) this.#fail(toAthosError(error, 'call', []));
     });
   }
 
   async #attemptResume(signal: AbortSignal): Promise<void> {
-    const socket = this.#open(this.#url, 'call');
+    const socket = this.#open('call');
     this.#socket = socket;
     let heartbeatMs: number;
     try {
@@ -260,7 +305,7 @@ export class WebSocketVoiceTransport implements VoiceTransport {
 
   async #requestResume(socket: GatewaySocket): Promise<number> {
     await socket.opened;
-    socket.send({ type: 'resume', resumeToken: this.#resumeToken, lastSeq: this.#lastSeq });
+    socket.send({ type: 'resume', resumeToken: this.#resumeToken, lastSeq: this.#lastSeq, codecs: this.#offer });
     return (await socket.reply('resumed')).heartbeatMs;
   }
 
@@ -293,7 +338,7 @@ export class WebSocketVoiceTransport implements VoiceTransport {
     return summary;
   }
 
-  /** Releases everything at once: sockets, timers, resume attempts, `window` listeners. */
+  /** Releases everything at once: sockets, timers, resume attempts, the codec. */
   #shutdown(reason?: unknown): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
@@ -302,7 +347,25 @@ export class WebSocketVoiceTransport implements VoiceTransport {
     this.#heartbeat?.stop();
     this.#socket?.close();
     this.#socket = undefined;
+    this.#codec?.close();
   }
+}
+
+/** The gateway's URL as given, if it is `wss:` (or plain `ws:` to this computer). */
+function gatewayUrl(address: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(address);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !isSecureOrLocal(url, 'wss:', 'ws:')) {
+    throw new AthosRoleplayError('INTERNAL_ERROR', 'The voice gateway URL must be a wss: URL (plain ws: only for localhost).', {
+      phase: 'connect',
+      retryable: false,
+    });
+  }
+  return url.href;
 }
 
 /**
