@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AthosRoleplayError } from '../../../src/errors/AthosRoleplayError.ts';
 import type { ReconnectPolicy } from '../../../src/transport/ReconnectPolicy.ts';
+import { fakeWebCodecs } from '../media/fakeWebCodecs.ts';
 import { downlinkFrame, fakeLink, flush, GATEWAY, goLive, LIVE, liveLink, RESUMED } from './fakeGateway.ts';
 
 beforeEach(() => {
@@ -709,5 +710,130 @@ describe('close()', () => {
     expect(fake.log).toEqual([]);
     expect(fake.sockets).toHaveLength(1);
     expect(socket.audio()).toEqual([]);
+  });
+});
+
+describe('the codec', () => {
+  /** A link offering opus on fake WebCodecs, live on opus. */
+  async function liveOnOpus() {
+    const codecs = fakeWebCodecs({ decodedRate: 16_000 });
+    const fake = fakeLink({ offer: ['opus', 'pcm16'], webCodecs: codecs.webCodecs });
+    await goLive(fake, { ...LIVE, audio: { ...LIVE.audio, codec: 'opus' } });
+    return { ...fake, encoder: codecs.encoders[0]!, decoder: codecs.decoders[0]! };
+  }
+
+  /** A downlink frame: `seq`, then an opus packet whose first byte is `value`. */
+  function opusFrame(seq: number, value = 50, bytes = 30): ArrayBuffer {
+    const buffer = new ArrayBuffer(4 + bytes);
+    new DataView(buffer).setUint32(0, seq, true);
+    new Uint8Array(buffer, 4).fill(value);
+    return buffer;
+  }
+
+  const firstSamples = (fake: { log: Array<[string, unknown]> }) =>
+    fake.log.filter(([name]) => name === 'audio').map(([, pcm]) => (pcm as Int16Array)[0]);
+
+  it('offers what the scope runs, in auth and resume, and encodes with the codec live names', async () => {
+    const fake = await liveOnOpus();
+    expect(fake.sockets[0]?.messages()[0]).toMatchObject({ type: 'auth', protocol: 2, codecs: ['opus', 'pcm16'] });
+    fake.link.sendAudio(new Int16Array(320).fill(3).buffer);
+    fake.encoder.release();
+    expect(
+      fake
+        .last()
+        .audio()
+        .map((packet) => [packet.byteLength, new Uint8Array(packet)[0]]),
+    ).toEqual([[32, 3]]);
+    fake.last().drop(1006);
+    fake.last().accept();
+    await flush();
+    expect(fake.last().messages()[0]).toMatchObject({ type: 'resume', codecs: ['opus', 'pcm16'] });
+    fake.link.close();
+  });
+
+  it('plays each opus frame once, in order, decoded; drops a frame that is no opus packet', async () => {
+    const fake = await liveOnOpus();
+    fake.last().receive(opusFrame(1, 10));
+    fake.last().receive(opusFrame(2, 20));
+    fake.last().receive(opusFrame(2, 20));
+    fake.last().receive(opusFrame(3, 30, 1276));
+    fake.last().receive(new ArrayBuffer(4));
+    fake.decoder.release();
+    expect(firstSamples(fake)).toEqual([3277, 6554]);
+    expect(fake.logger.debug).toHaveBeenCalledWith('ignored a malformed opus frame from the voice gateway');
+    fake.link.close();
+  });
+
+  it('never plays a frame decoded after a clear or a drop that came after it: barge-in stops at once', async () => {
+    const fake = await liveOnOpus();
+    fake.last().receive(opusFrame(1));
+    fake.last().receive(opusFrame(2));
+    fake.last().receive({ type: 'clear', seq: 2 });
+    fake.last().receive(opusFrame(3));
+    fake.decoder.release();
+    expect(fake.names()).toEqual(['clear', 'audio']);
+    fake.last().receive(opusFrame(4));
+    fake.last().drop(1006);
+    fake.decoder.release();
+    expect(fake.names()).toEqual(['clear', 'audio', 'drop']);
+    fake.link.close();
+  });
+
+  it('fails connect() with INTERNAL_ERROR when the gateway chooses a codec that was not offered', async () => {
+    const fake = fakeLink({ offer: ['pcm16'] });
+    const outcome = fake.link.connect(GATEWAY, new AbortController().signal).catch((error: unknown) => error);
+    await flush();
+    fake.last().accept();
+    await flush();
+    fake.last().receive({ ...LIVE, audio: { codec: 'opus' } });
+    expect(await outcome).toMatchObject({ code: 'INTERNAL_ERROR', phase: 'connect', message: expect.stringContaining('pcm16') });
+    expect(fake.last().closedByClient).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('takes a live without audio.codec (a version 1 gateway) as pcm16', async () => {
+    const fake = fakeLink({ offer: ['opus', 'pcm16'], webCodecs: fakeWebCodecs().webCodecs });
+    await goLive(fake, { ...LIVE, audio: undefined });
+    expect(fake.link.stats.codec).toBe('pcm16');
+    fake.link.close();
+  });
+
+  it('ends the call with INTERNAL_ERROR when the codec fails, and closes it when the call ends', async () => {
+    const fake = await liveOnOpus();
+    fake.decoder.error(new DOMException('bad packet', 'EncodingError'));
+    expect(fake.names()).toEqual(['fatal']);
+    expect(fake.log[0]?.[1]).toMatchObject({ code: 'INTERNAL_ERROR', phase: 'call' });
+    expect(fake.last().closedByClient).toBe(true);
+    const other = await liveOnOpus();
+    other.link.close();
+    expect([other.encoder.state, other.decoder.state]).toEqual(['closed', 'closed']);
+  });
+});
+
+describe('stats and secrets', () => {
+  it('counts bytes and frames each way, lost frames, and the round trip of the latest heartbeat', async () => {
+    const fake = await liveLink();
+    fake.link.sendAudio(new ArrayBuffer(640));
+    fake.last().receive(downlinkFrame(1));
+    fake.last().receive(downlinkFrame(4));
+    vi.advanceTimersByTime(1000);
+    vi.advanceTimersByTime(35);
+    fake.last().receive({ type: 'pong', id: 1 });
+    expect(fake.link.stats).toEqual({
+      codec: 'pcm16',
+      roundTripMs: 35,
+      bytesSent: 640,
+      bytesReceived: 1280,
+      framesSent: 1,
+      framesReceived: 2,
+      framesLost: 2,
+    });
+    fake.link.close();
+  });
+
+  it('adds the resume token to the secrets the logger redacts', async () => {
+    const fake = await liveLink();
+    expect(fake.secrets).toEqual(['rst_secret']);
+    fake.link.close();
   });
 });

@@ -60,8 +60,12 @@ export interface FakeWorker {
   terminated: boolean;
   /** What the main thread posted to the Worker. */
   readonly received: unknown[];
+  /** Everything the Worker posted to the main thread. */
+  readonly sent: unknown[];
   /** Fires the Worker's `error` event, as a script that failed to load (or threw) does. */
   fail(message: string): void;
+  /** From now on the Worker gets nothing the main thread posts, as a Worker stuck in a loop. */
+  hang(): void;
 }
 
 /**
@@ -75,12 +79,15 @@ export function fakeWorkerClass(parts: LinkWorkerParts) {
     onerror: ((event: ErrorEvent) => void) | null = null;
     terminated = false;
     readonly received: unknown[] = [];
+    readonly sent: unknown[] = [];
     readonly #outside: FakePort;
+    #hung = false;
 
     constructor(readonly url: string) {
       const channel = new FakeMessageChannel();
       this.#outside = channel.port1;
       this.#outside.onmessage = (event) => {
+        this.sent.push(event.data);
         if (!this.terminated) this.onmessage?.(event);
       };
       new LinkWorker(channel.port2 as never, parts);
@@ -89,7 +96,11 @@ export function fakeWorkerClass(parts: LinkWorkerParts) {
 
     postMessage(data: unknown, transfer: unknown[] = []): void {
       this.received.push(data);
-      if (!this.terminated) this.#outside.postMessage(data, transfer);
+      if (!this.terminated && !this.#hung) this.#outside.postMessage(data, transfer);
+    }
+
+    hang(): void {
+      this.#hung = true;
     }
 
     terminate(): void {
