@@ -88,7 +88,7 @@ export class LinkWorker {
     this.#debug = debug;
     const play = (feed: PlaybackFeed, transfer: Transferable[] = []) => playback.postMessage(feed, transfer);
     const { webCodecs } = this.#parts;
-    const link = (this.#link = new VoiceLink(
+    const link = new VoiceLink(
       {
         onAudio: (pcm) => play(pcm, [pcm.buffer]),
         onClear: () => {
@@ -110,7 +110,8 @@ export class LinkWorker {
         policy: this.#parts.policy,
         logger: this.#log,
       },
-    ));
+    );
+    this.#link = link;
     capture.onmessage = ({ data }: MessageEvent<CaptureFrame>) => link.sendAudio(data);
     this.#statsTimer = setInterval(() => this.#postStats(), STATS_INTERVAL_MS);
   }

@@ -57,10 +57,10 @@ describe('starting', () => {
   it('starts the Worker at once from a Blob URL, hands it its ends of both audio ports, and revokes the URL once it runs', async () => {
     const fake = setup();
     expect(fake.worker().url).toBe('blob:athos-worker');
-    const [start] = fake.worker().received as Array<Record<string, unknown>>;
+    const start = fake.worker().received[0] as { type: string; debug: boolean; capture: FakePort; playback: FakePort };
     expect(start).toMatchObject({ type: 'start', debug: false });
-    expect((start?.capture as FakePort).peer).toBe(fake.capture);
-    expect((start?.playback as FakePort).peer).toBe(fake.transport.playbackPort);
+    expect(start.capture.peer).toBe(fake.capture);
+    expect(start.playback.peer).toBe(fake.transport.playbackPort);
     expect(fake.URL.revokeObjectURL).not.toHaveBeenCalled();
     await flush();
     expect(sentTypes(fake)).toEqual(['started']);
