@@ -1,12 +1,12 @@
 import type { Codec } from '../contract/voice.js';
 import { toAthosError } from '../errors/toAthosError.ts';
-import type { WebCodecs } from '../media/codec/OpusCodec.ts';
 import { createCodec, offerCodecs } from '../media/codec/offerCodecs.ts';
-import { type CaptureFrame, CLEAR_COMMAND, type PlaybackFeed } from '../media/worklet/protocol.ts';
+import type { WebCodecs } from '../media/codec/OpusCodec.ts';
+import { CLEAR_COMMAND, type CaptureFrame, type PlaybackFeed } from '../media/worklet/protocol.ts';
 import type { ReconnectPolicy } from '../transport/ReconnectPolicy.ts';
 import { VoiceLink } from '../transport/VoiceLink.ts';
 import { type Logger, redactSecrets } from '../utils/logger.ts';
-import type { ErrorData, StartCommand, WorkerCommand, WorkerEvent } from './protocol.ts';
+import type { ErrorData, LinkEvent, Request, StartCommand, WorkerCommand, WorkerEvent } from './protocol.ts';
 
 /** How often the Worker sends the link's figures to the main thread while it runs a link. */
 const STATS_INTERVAL_MS = 1_000;
@@ -25,7 +25,7 @@ export interface LinkWorkerParts {
 }
 
 /**
- * The SDK's Worker: runs the call's {@link VoiceLink} as the main thread commands, moves audio
+ * The SDK's Worker: runs the call's {@link VoiceLink} as the main thread asks, moves audio
  * between the link and the worklets' ports (frames never visit the main thread), and reports
  * the link's events back. Its codec offer is worked out as soon as it starts.
  */
@@ -58,28 +58,10 @@ export class LinkWorker {
   }
 
   #command(command: WorkerCommand): void {
-    const link = this.#link;
-    switch (command.type) {
-      case 'start':
-        this.#start(command);
-        break;
-      case 'connect':
-        this.#log.addSecret(command.ticket);
-        link?.connect({ url: command.url, ticket: command.ticket }, this.#lifetime.signal).then(
-          () => this.#post({ type: 'live', codec: link.codec ?? 'pcm16' }),
-          (error: unknown) => this.#post({ type: 'connectFailed', error: this.#errorData(error, 'connect') }),
-        );
-        break;
-      case 'retry':
-        link?.retryNow();
-        break;
-      case 'leave':
-        void link?.leave().then((summary) => this.#post({ type: 'left', summary }));
-        break;
-      case 'close':
-        this.#close();
-        break;
-    }
+    if (command.type === 'start') this.#start(command);
+    else if (command.type === 'request') this.#answer(command);
+    else if (command.type === 'retry') this.#link?.retryNow();
+    else this.#close();
   }
 
   #start({ capture, playback, debug }: StartCommand): void {
@@ -87,21 +69,22 @@ export class LinkWorker {
     this.#ports = [capture, playback];
     this.#debug = debug;
     const play = (feed: PlaybackFeed, transfer: Transferable[] = []) => playback.postMessage(feed, transfer);
+    const report = (event: Omit<LinkEvent, 'type'>) => this.#post({ type: 'event', ...event } as LinkEvent);
     const { webCodecs } = this.#parts;
     const link = new VoiceLink(
       {
         onAudio: (pcm) => play(pcm, [pcm.buffer]),
         onClear: () => {
           play(CLEAR_COMMAND);
-          this.#post({ type: 'clear' });
+          report({ name: 'onClear', value: undefined });
         },
         onDrop: (deadline) => {
           play(CLEAR_COMMAND);
-          this.#post({ type: 'drop', deadline });
+          report({ name: 'onDrop', value: deadline });
         },
-        onRecover: () => this.#post({ type: 'recover' }),
-        onEnd: (summary) => this.#post({ type: 'end', summary }),
-        onFatal: (error) => this.#post({ type: 'fatal', error: this.#errorData(error, 'call') }),
+        onRecover: () => report({ name: 'onRecover', value: undefined }),
+        onEnd: (summary) => report({ name: 'onEnd', value: summary }),
+        onFatal: (error) => report({ name: 'onFatal', value: this.#errorData(error, 'call') }),
       },
       {
         WebSocket: this.#parts.WebSocket,
@@ -116,6 +99,23 @@ export class LinkWorker {
     this.#statsTimer = setInterval(() => this.#postStats(), STATS_INTERVAL_MS);
   }
 
+  #answer(request: Request): void {
+    const link = this.#link;
+    if (!link) return;
+    let answer: Promise<unknown>;
+    if (request.method === 'connect') {
+      this.#log.addSecret(request.gateway.ticket);
+      answer = link.connect(request.gateway, this.#lifetime.signal).then(() => link.codec);
+    } else {
+      answer = link.leave();
+    }
+    const { id } = request;
+    answer.then(
+      (value) => this.#post({ type: 'reply', id, value }),
+      (error: unknown) => this.#post({ type: 'reply', id, error: this.#errorData(error, 'connect') }),
+    );
+  }
+
   #close(): void {
     clearInterval(this.#statsTimer);
     this.#lifetime.abort();
@@ -126,20 +126,20 @@ export class LinkWorker {
     this.#post({ type: 'closed' });
   }
 
-  #write(level: 'debug' | 'warn', message: string, details: unknown[]): void {
-    if (!this.#debug) return;
-    const line = [message, ...details.map(describe)].join(' ');
-    this.#post({ type: 'log', level, message: redactSecrets(line, this.#secrets) });
-  }
-
+  /** Posts `event`, after the link's figures as they are now. */
   #post(event: WorkerEvent): void {
-    // The main thread's copy of the figures is final when the call is over.
-    if (event.type === 'end' || event.type === 'fatal' || event.type === 'left' || event.type === 'closed') this.#postStats();
+    this.#postStats();
     this.#endpoint.postMessage(event);
   }
 
   #postStats(): void {
     if (this.#link) this.#endpoint.postMessage({ type: 'stats', stats: this.#link.stats });
+  }
+
+  #write(level: 'debug' | 'warn', message: string, details: unknown[]): void {
+    if (!this.#debug) return;
+    const line = [message, ...details.map(describe)].join(' ');
+    this.#endpoint.postMessage({ type: 'log', level, message: redactSecrets(line, this.#secrets) });
   }
 
   /** What crosses to the main thread of an error: an `AthosRoleplayError`'s fields, secrets removed. */

@@ -4,7 +4,7 @@ import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import type { Redemption } from '../redeem/Redemption.ts';
 import type { CallEndSummary, LinkStats, VoiceTransport, VoiceTransportEvents } from '../transport/VoiceTransport.ts';
 import { withDeadline } from '../utils/abortable.ts';
-import type { ErrorData, WorkerCommand, WorkerEvent } from './protocol.ts';
+import type { ErrorData, Requests, WorkerCommand, WorkerEvent } from './protocol.ts';
 import { type StartedWorker, startWorker, workerLoadError } from './startWorker.ts';
 
 /** The Worker answers `leave` within its own 1 s limit; this much covers a Worker that died. */
@@ -26,15 +26,15 @@ export class WorkerVoiceTransport implements VoiceTransport {
   readonly #events: VoiceTransportEvents;
   readonly #context: PartContext;
   readonly #started: StartedWorker;
-  /** Removes the `window` listeners. */
+  /** Removes the `window` listener. */
   readonly #listeners = new AbortController();
-  #connecting: { resolve: () => void; reject: (error: unknown) => void } | undefined;
-  /** Why the Worker cannot run the call, once it failed to load or crashed. */
+  readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
+  #nextId = 1;
+  /** Why the Worker cannot run the call, once it failed to load. */
   #failure: AthosRoleplayError | undefined;
   #live = false;
   #closed = false;
   #leaving: Promise<CallEndSummary | undefined> | undefined;
-  #settleLeave: ((summary: CallEndSummary | undefined) => void) | undefined;
   #codec: Codec | undefined;
   #stats: LinkStats = { rttMs: undefined, bytesSent: 0, bytesReceived: 0, lostFrames: 0 };
 
@@ -61,31 +61,19 @@ export class WorkerVoiceTransport implements VoiceTransport {
     this.#post({ type: 'start', capture: ports[0], playback: ports[1], debug: context.debug }, [...ports]);
   }
 
-  connect(redemption: Redemption, signal: AbortSignal): Promise<void> {
+  async connect(redemption: Redemption, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
-    if (this.#failure) return Promise.reject(this.#failure);
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        this.close();
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      const settled = () => {
-        signal.removeEventListener('abort', onAbort);
-        this.#connecting = undefined;
-      };
-      this.#connecting = {
-        resolve: () => {
-          settled();
-          resolve();
-        },
-        reject: (error) => {
-          settled();
-          reject(error);
-        },
-      };
-      this.#post({ type: 'connect', url: redemption.connectionUrl, ticket: redemption.connectionTicket });
-    });
+    if (this.#failure) throw this.#failure;
+    const onAbort = () => this.close();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const gateway = { url: redemption.connectionUrl, ticket: redemption.connectionTicket };
+      this.#codec = await withDeadline(this.#request('connect', gateway), { signal });
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+    this.#live = true;
+    this.#context.env.window.addEventListener('online', () => this.retryNow(), { signal: this.#listeners.signal });
   }
 
   retryNow(): void {
@@ -93,8 +81,17 @@ export class WorkerVoiceTransport implements VoiceTransport {
   }
 
   leave(): Promise<CallEndSummary | undefined> {
-    this.#leaving ??= this.#sayGoodbye();
+    this.#leaving ??= withDeadline(this.#request('leave'), { ms: LEAVE_ANSWER_MS }).catch(() => undefined);
     return this.#leaving;
+  }
+
+  codec(): Codec | undefined {
+    return this.#codec;
+  }
+
+  /** The link's figures as the Worker last sent them: at most a second old, final once the call is over. */
+  stats(): LinkStats {
+    return this.#stats;
   }
 
   close(): void {
@@ -102,7 +99,7 @@ export class WorkerVoiceTransport implements VoiceTransport {
     this.#closed = true;
     this.#live = false;
     this.#listeners.abort();
-    this.#settleLeave?.(undefined);
+    this.#settleAll(new Error('The voice transport is closed.'));
     this.capturePort.close();
     this.playbackPort.close();
     const { worker } = this.#started;
@@ -122,74 +119,50 @@ export class WorkerVoiceTransport implements VoiceTransport {
     this.#post({ type: 'close' });
   }
 
-  codec(): Codec | undefined {
-    return this.#codec;
+  /** Asks the Worker's link; settles with its answer. Rejects at once once closed. */
+  #request<M extends keyof Requests>(method: M, gateway?: Requests[M]['gateway']): Promise<Requests[M]['answer']> {
+    if (this.#closed) return Promise.reject(new Error('The voice transport is closed.'));
+    const id = this.#nextId++;
+    const answer = new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }));
+    this.#post({ type: 'request', id, method, gateway } as WorkerCommand);
+    return answer as Promise<Requests[M]['answer']>;
   }
 
-  /** The link's figures as the Worker last sent them: at most a second old, final once the call is over. */
-  stats(): LinkStats {
-    return this.#stats;
-  }
-
-  async #sayGoodbye(): Promise<CallEndSummary | undefined> {
-    if (this.#closed) return undefined;
-    const left = new Promise<CallEndSummary | undefined>((resolve) => (this.#settleLeave = resolve));
-    this.#post({ type: 'leave' });
-    return withDeadline(left, { ms: LEAVE_ANSWER_MS });
-  }
-
-  #receive(event: WorkerEvent): void {
-    switch (event.type) {
-      case 'started':
-        this.#started.releaseUrl();
-        break;
-      case 'live':
-        this.#live = true;
-        this.#codec = event.codec;
-        this.#context.env.window.addEventListener('online', () => this.retryNow(), { signal: this.#listeners.signal });
-        this.#connecting?.resolve();
-        break;
-      case 'connectFailed':
-        this.#connecting?.reject(toError(event.error));
-        break;
-      case 'clear':
-        this.#events.onClear();
-        break;
-      case 'drop':
-        this.#events.onDrop(event.deadline);
-        break;
-      case 'recover':
-        this.#events.onRecover();
-        break;
-      case 'end':
-        this.#events.onEnd(event.summary);
-        break;
-      case 'fatal':
-        this.#events.onFatal(toError(event.error));
-        break;
-      case 'left':
-        this.#settleLeave?.(event.summary);
-        break;
-      case 'stats':
-        this.#stats = event.stats;
-        break;
-      case 'log':
-        this.#context.logger[event.level](event.message);
-        break;
+  #receive(message: WorkerEvent): void {
+    if (message.type === 'started') {
+      this.#started.releaseUrl();
+    } else if (message.type === 'reply') {
+      const pending = this.#pending.get(message.id);
+      this.#pending.delete(message.id);
+      if (message.error) pending?.reject(toError(message.error));
+      else pending?.resolve(message.value);
+    } else if (message.type === 'event') {
+      if (message.name === 'onFatal') this.#events.onFatal(toError(message.value));
+      else (this.#events[message.name] as (value: unknown) => void)(message.value);
+    } else if (message.type === 'stats') {
+      this.#stats = message.stats;
+    } else if (message.type === 'log') {
+      this.#context.logger[message.level](message.message);
     }
   }
 
   /** The Worker failed to load, or threw: the call cannot go on. */
   #crashed(event: ErrorEvent): void {
-    this.#settleLeave?.(undefined);
     if (this.#live) {
+      this.#settleAll(event);
       this.#events.onFatal(
         new AthosRoleplayError('INTERNAL_ERROR', `The SDK's Worker failed (${event.message}).`, { phase: 'call' }),
       );
       return;
     }
     this.#failure = workerLoadError(this.#context, event.error ?? new Error(event.message));
-    this.#connecting?.reject(this.#failure);
+    this.#settleAll(this.#failure);
+  }
+
+  /** Rejects every request still waiting for the Worker's answer. */
+  #settleAll(error: unknown): void {
+    for (const { reject } of this.#pending.values()) reject(error);
+    this.#pending.clear();
   }
 
   #post(command: WorkerCommand, transfer: Transferable[] = []): void {

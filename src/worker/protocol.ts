@@ -7,7 +7,8 @@
 import type { Codec } from '../contract/voice.js';
 import type { AthosErrorPhase } from '../errors/AthosRoleplayError.ts';
 import type { AthosErrorCode } from '../errors/codes.ts';
-import type { CallEndSummary, LinkStats } from '../transport/VoiceTransport.ts';
+import type { GatewayAddress } from '../transport/VoiceLink.ts';
+import type { CallEndSummary, LinkStats, VoiceTransportEvents } from '../transport/VoiceTransport.ts';
 
 /**
  * Main thread → Worker, first and once: the ports the capture worklet sends frames on and the
@@ -20,15 +21,25 @@ export interface StartCommand {
   debug: boolean;
 }
 
+/** What the main thread asks of the Worker's link, and what each answers (see {@link Reply}). */
+export interface Requests {
+  /** Connect to the redemption's gateway; answers once the call is live, with its codec. */
+  connect: { gateway: GatewayAddress; answer: Codec };
+  /** Say goodbye to the gateway; answers with its summary, if it gave one in time. */
+  leave: { gateway?: never; answer: CallEndSummary | undefined };
+}
+
+/** A request: `id` pairs it with its {@link Reply}. */
+export type Request = {
+  [M in keyof Requests]: { type: 'request'; id: number; method: M } & Omit<Requests[M], 'answer'>;
+}[keyof Requests];
+
 /** Main thread → Worker. */
 export type WorkerCommand =
   | StartCommand
-  /** Connect to the gateway the redemption named, with its ticket. */
-  | { type: 'connect'; url: string; ticket: string }
+  | Request
   /** The browser is back online: try to resume now. */
   | { type: 'retry' }
-  /** Say goodbye to the gateway; answered with `left`. */
-  | { type: 'leave' }
   /** Release everything; answered with `closed`, after which the Worker may be terminated. */
   | { type: 'close' };
 
@@ -42,26 +53,26 @@ export interface ErrorData {
   retryable: boolean;
 }
 
+/** One of the transport's events, as the link reported it; `onFatal`'s error as {@link ErrorData}. */
+export type LinkEvent = {
+  [E in keyof VoiceTransportEvents]: {
+    type: 'event';
+    name: E;
+    value: E extends 'onFatal' ? ErrorData : Parameters<VoiceTransportEvents[E]>[0];
+  };
+}[keyof VoiceTransportEvents];
+
 /** Worker → main thread. */
 export type WorkerEvent =
   /** The Worker's script runs (its Blob URL may be revoked). */
   | { type: 'started' }
-  /** `connect` succeeded: the call is live on `codec`. */
-  | { type: 'live'; codec: Codec }
-  /** `connect` failed. */
-  | { type: 'connectFailed'; error: ErrorData }
-  /** Barge-in: the playback worklet was told to drop its queue. */
-  | { type: 'clear' }
-  /** The link dropped; resuming until `deadline` (`Date.now()` ms). The playback was cleared. */
-  | { type: 'drop'; deadline: number }
-  | { type: 'recover' }
-  | { type: 'end'; summary: CallEndSummary }
-  | { type: 'fatal'; error: ErrorData }
-  /** The answer to `leave`. */
-  | { type: 'left'; summary: CallEndSummary | undefined }
+  /** The answer to request `id`: its value, or the error it failed with. */
+  | { type: 'reply'; id: number; value?: unknown; error?: ErrorData }
+  /** Sent after the playback worklet was told to drop its queue (`onClear`, `onDrop`). */
+  | LinkEvent
   /**
-   * The link's figures: once a second while the Worker runs a link, and right before `end`,
-   * `fatal`, `left` and `closed`, so that the main thread's copy is never more than a second old
+   * The link's figures: once a second while the Worker runs a link, and right before every
+   * event, reply and `closed`, so that the main thread's copy is never more than a second old
    * and final once the call is over.
    */
   | { type: 'stats'; stats: LinkStats }

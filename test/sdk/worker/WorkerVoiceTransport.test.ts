@@ -116,9 +116,14 @@ describe('connect()', () => {
   it("sends the redemption's URL and ticket, and resolves once the Worker's call is live", async () => {
     const fake = setup();
     await goLive(fake);
-    expect(fake.worker().received[1]).toEqual({ type: 'connect', url: REDEMPTION.connectionUrl, ticket: 'tkt_secret' });
+    expect(fake.worker().received[1]).toEqual({
+      type: 'request',
+      id: 1,
+      method: 'connect',
+      gateway: { url: REDEMPTION.connectionUrl, ticket: 'tkt_secret' },
+    });
     expect(fake.sockets[0]?.messages()[0]).toEqual({ type: 'auth', ticket: 'tkt_secret', protocol: 2, codecs: ['pcm16'] });
-    expect(sentTypes(fake)).toEqual(['started', 'live']);
+    expect(sentTypes(fake)).toEqual(['started', 'stats', 'reply']);
     fake.transport.close();
   });
 
@@ -175,7 +180,7 @@ describe('a live call', () => {
     fake.last().receive(downlinkFrame(2));
     await flush();
     expect(fake.played.map((pcm) => (pcm as Int16Array)[0])).toEqual([1, 2]);
-    expect(sentTypes(fake)).toEqual(['started', 'live']);
+    expect(sentTypes(fake)).toEqual(['started', 'stats', 'reply']);
     fake.transport.close();
   });
 
@@ -239,14 +244,23 @@ describe('a live call', () => {
     fake.transport.close();
   });
 
-  it("answers stats() with the link's counters", async () => {
+  it("names the call's codec, and keeps the link's figures as the Worker sends them: every second, and final at the end", async () => {
     const fake = setup();
+    expect([fake.transport.kind, fake.transport.codec()]).toEqual(['websocket', undefined]);
     await goLive(fake);
+    expect(fake.transport.codec()).toBe('pcm16');
     fake.last().receive(downlinkFrame(1));
+    fake.last().receive(downlinkFrame(3));
     await flush();
-    await expect(fake.transport.stats()).resolves.toMatchObject({ codec: 'pcm16', framesReceived: 1, bytesReceived: 640 });
+    expect(fake.transport.stats().lostFrames).toBe(0);
+    vi.advanceTimersByTime(1_000);
+    await flush();
+    expect(fake.transport.stats()).toMatchObject({ lostFrames: 1, bytesReceived: expect.any(Number) });
+    const received = fake.transport.stats().bytesReceived;
+    fake.last().receive(downlinkFrame(4));
     fake.transport.close();
-    await expect(fake.transport.stats()).rejects.toThrow('closed');
+    await flush();
+    expect(fake.transport.stats().bytesReceived).toBe(received + 4 + 640);
   });
 });
 
@@ -343,7 +357,7 @@ describe('the debug log', () => {
     fake.transport.close();
     await flush();
     const lines = JSON.stringify([...fake.logger.debug.mock.calls, ...fake.logger.warn.mock.calls]);
-    expect(lines).toContain('the voice gateway warned "[redacted] and [redacted]"');
+    expect(lines).toContain('the voice gateway warned \\"[redacted] and [redacted]\\"');
     expect(lines).toContain('call stats');
     expect(lines).not.toContain('tkt_secret');
     expect(lines).not.toContain('rst_secret');
