@@ -1,8 +1,8 @@
 import type { Codec } from '../contract/voice.js';
 import { toAthosError } from '../errors/toAthosError.ts';
-import { createCodec, offerCodecs } from '../media/codec/offerCodecs.ts';
 import type { WebCodecs } from '../media/codec/OpusCodec.ts';
-import { CLEAR_COMMAND, type CaptureFrame, type PlaybackFeed } from '../media/worklet/protocol.ts';
+import { createCodec, offerCodecs } from '../media/codec/offerCodecs.ts';
+import { type CaptureFrame, CLEAR_COMMAND, type PlaybackFeed } from '../media/worklet/protocol.ts';
 import type { ReconnectPolicy } from '../transport/ReconnectPolicy.ts';
 import { VoiceLink } from '../transport/VoiceLink.ts';
 import { type Logger, redactSecrets } from '../utils/logger.ts';

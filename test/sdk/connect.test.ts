@@ -72,7 +72,7 @@ describe('connect()', () => {
 
   it('starts the transport and prepares the playback with the microphone, and plays once the microphone runs', async () => {
     const fake = fakeParts();
-    let grantMicrophone = () => undefined as void;
+    let grantMicrophone: () => void = () => undefined;
     fake.microphone.start.mockImplementationOnce(async () => {
       await new Promise<void>((resolve) => (grantMicrophone = resolve));
       fake.calls.push('microphone.start');

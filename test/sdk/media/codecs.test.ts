@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AudioCodec, CodecOutput } from '../../../src/media/codec/AudioCodec.ts';
-import { OPUS_DECODER_CONFIG, OPUS_ENCODER_CONFIG, OpusCodec, to16kHz } from '../../../src/media/codec/OpusCodec.ts';
+import { OPUS_DECODER_CONFIG, OPUS_ENCODER_CONFIG, OpusCodec } from '../../../src/media/codec/OpusCodec.ts';
 import { createCodec, offerCodecs } from '../../../src/media/codec/offerCodecs.ts';
 import { Pcm16Codec } from '../../../src/media/codec/Pcm16Codec.ts';
+import { to16kHz } from '../../../src/media/dsp/to16kHz.ts';
 import { fakeWebCodecs } from './fakeWebCodecs.ts';
 
 function recordingOutput() {
