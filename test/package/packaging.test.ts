@@ -42,8 +42,8 @@ describe('package', () => {
   });
 
   it('has types that resolve for import and require consumers (attw)', () => {
-    // ./worklet.js is an AudioWorklet module loaded by URL (docs/csp.md), never imported.
-    const args = ['attw', '--pack', '.', '--format', 'json', '--exclude-entrypoints', './worklet.js'];
+    // ./worklet.js and ./worker.js are scripts loaded by URL (docs/csp.md), never imported.
+    const args = ['attw', '--pack', '.', '--format', 'json', '--exclude-entrypoints', './worklet.js', './worker.js'];
     const result = spawnSync('npx', args, { cwd: root, encoding: 'utf8' });
     const report = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))) as {
       analysis: { entrypoints: Record<string, unknown>; problems: unknown[] };

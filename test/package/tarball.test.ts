@@ -73,6 +73,7 @@ describe('the packed package', () => {
         'dist/react.d.ts',
         'dist/react.d.cts',
         'dist/athos-worklet.js',
+        'dist/athos-worker.js',
         'dist/THIRD-PARTY-LICENSES.md',
         'LICENSE',
         'CHANGELOG.md',
