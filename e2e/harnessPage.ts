@@ -6,6 +6,7 @@ import { expect } from '@playwright/test';
 import type { AthosErrorCode, AthosEventName, AthosRoleplayError } from '../src/index.ts';
 import type { ScenarioPage } from './browsers/ScenarioPage.ts';
 import type { ConnectResult, RecordedEvent, RecordedPayload } from './harness.ts';
+import { addWorkerProbeOnLoad, installWorkerProbe, resourceProbe, socketTraffic, trafficProbe } from './workerProbe.ts';
 
 /** The local Athos server as the helpers need it (see `AthosServerHandle` in fixtures.ts). */
 interface AthosServer {
@@ -73,7 +74,7 @@ export function audioElementPeak(page: ScenarioPage, ms = 1500): Promise<number>
 }
 
 /** What {@link leftovers} says once a call is over and the SDK released everything. */
-export const NOTHING_RUNNING = { liveTracks: 0, openContexts: 0, openSockets: 0, audioElements: 0 };
+export const NOTHING_RUNNING = { liveTracks: 0, openContexts: 0, openSockets: 0, audioElements: 0, workers: 0, openCodecs: 0 };
 
 /** What {@link installLeakProbe} records, as `window.leakProbe`. */
 export interface LeakProbe {
@@ -89,10 +90,13 @@ declare global {
 }
 
 /**
- * Records every microphone track, AudioContext and WebSocket the page creates, for
- * {@link leftovers}. Call it before the page loads.
+ * Records every microphone track, AudioContext, WebSocket and Worker the page creates, and in
+ * every Worker the WebSockets and the WebCodecs encoders and decoders, for {@link leftovers}.
+ * Call it before the page loads.
  */
 export async function installLeakProbe(page: ScenarioPage): Promise<void> {
+  await installWorkerProbe(page);
+  await addWorkerProbeOnLoad(page, resourceProbe);
   await page.addInitScript(() => {
     const probe: LeakProbe = { tracks: [], contexts: [], sockets: [] };
     Object.assign(window, { leakProbe: probe });
@@ -122,25 +126,33 @@ export async function installLeakProbe(page: ScenarioPage): Promise<void> {
 
 /**
  * What the page still holds of everything recorded by {@link installLeakProbe}: live
- * microphone tracks, AudioContexts not closed, WebSockets not closed, and `<audio>` elements.
+ * microphone tracks, AudioContexts not closed, WebSockets not closed (in the page or a Worker),
+ * `<audio>` elements, Workers not terminated, and WebCodecs encoders and decoders not closed.
  */
-export function leftovers(
-  page: ScenarioPage,
-): Promise<Record<'liveTracks' | 'openContexts' | 'openSockets' | 'audioElements', number>> {
+export function leftovers(page: ScenarioPage): Promise<typeof NOTHING_RUNNING> {
   return page.evaluate(() => {
     const probe = window.leakProbe;
+    // The latest count each Worker reported.
+    const latest = new Map<string, { sockets: number; codecs: number }>();
+    for (const report of window.workerProbe.reports) {
+      if (report.kind === 'resources') latest.set(report.worker, report as unknown as { sockets: number; codecs: number });
+    }
+    const inWorkers = (what: 'sockets' | 'codecs') => [...latest.values()].reduce((sum, counts) => sum + counts[what], 0);
     return {
       liveTracks: probe.tracks.filter((track) => track.readyState === 'live').length,
       openContexts: probe.contexts.filter((context) => context.state !== 'closed').length,
       // The page server's own socket (Vite's hot reload) is not the SDK's.
-      openSockets: probe.sockets.filter(
-        (socket) => socket.readyState !== WebSocket.CLOSED && new URL(socket.url).host !== location.host,
-      ).length,
+      openSockets:
+        probe.sockets.filter((socket) => socket.readyState !== WebSocket.CLOSED && new URL(socket.url).host !== location.host)
+          .length + inWorkers('sockets'),
       audioElements: document.querySelectorAll('audio').length,
+      workers: window.workerProbe.workers.filter((worker) => !worker.terminated).length,
+      openCodecs: inWorkers('codecs'),
     };
   });
 }
 
+export { addWorkerProbe, recordSocketTraffic, type SocketTraffic, socketTraffic, withoutWebCodecs } from './workerProbe.ts';
 export type { ConnectResult, RecordedEvent };
 
 /** Every event the harness page recorded so far. */
@@ -293,8 +305,6 @@ export function waitForRepToStartSpeaking(page: ScenarioPage): Promise<number> {
 
 /** What installMediaProbe records, as `window.mediaProbe`. */
 export interface MediaProbe {
-  sends: number[];
-  textSends: number[];
   peers: RTCPeerConnection[];
 }
 
@@ -305,18 +315,15 @@ declare global {
 }
 
 /**
- * Records when the page sends WebSocket frames, binary (uplink audio) and text (control
- * messages, among them a heartbeat every second), and every RTCPeerConnection it makes.
+ * Records what the SDK's Worker sends on its WebSocket, binary (uplink audio) and text (control
+ * messages, among them a heartbeat every second), and every RTCPeerConnection the page makes.
+ * Call it after {@link installLeakProbe}, before the page loads.
  */
-export function installMediaProbe(page: ScenarioPage): Promise<unknown> {
-  return page.addInitScript(() => {
-    const probe: MediaProbe = { sends: [], textSends: [], peers: [] };
+export async function installMediaProbe(page: ScenarioPage): Promise<void> {
+  await addWorkerProbeOnLoad(page, trafficProbe);
+  await page.addInitScript(() => {
+    const probe: MediaProbe = { peers: [] };
     Object.assign(window, { mediaProbe: probe });
-    const send = WebSocket.prototype.send;
-    WebSocket.prototype.send = function (data) {
-      (typeof data === 'string' ? probe.textSends : probe.sends).push(performance.now());
-      send.call(this, data);
-    };
     window.RTCPeerConnection = class extends window.RTCPeerConnection {
       constructor(configuration?: RTCConfiguration) {
         super(configuration);
@@ -327,50 +334,20 @@ export function installMediaProbe(page: ScenarioPage): Promise<unknown> {
 }
 
 /** When (page `performance.now()` ms) uplink frames were sent. */
-export const uplinkSends = (page: ScenarioPage): Promise<number[]> => page.evaluate(() => window.mediaProbe.sends);
+export const uplinkSends = async (page: ScenarioPage): Promise<number[]> =>
+  (await socketTraffic(page)).flatMap((socket) => socket.audioSent.map((sent) => sent.at));
 
-/** How many text frames (control messages) the page sent after `at`. */
-export const textSendsAfter = (page: ScenarioPage, at: number): Promise<number> =>
-  page.evaluate((since) => window.mediaProbe.textSends.filter((sent: number) => sent > since).length, at);
+/** How many text frames (control messages) the SDK sent after `at`. */
+export const textSendsAfter = async (page: ScenarioPage, at: number): Promise<number> =>
+  (await socketTraffic(page)).flatMap((socket) => socket.sent).filter((sent) => sent.at > at).length;
 
 /** The connection state of every RTCPeerConnection the page made. */
 export const peerStates = (page: ScenarioPage): Promise<string[]> =>
   page.evaluate(() => window.mediaProbe.peers.map((peer: RTCPeerConnection) => peer.connectionState));
 
-/** What {@link recordSocketTraffic} records, per WebSocket in order of creation. */
-type SocketTraffic = Array<{ lastMessageAt: number; seqs: number[] }>;
-
-declare global {
-  interface Window {
-    socketTraffic: SocketTraffic;
-  }
-}
-
-/**
- * From now on, records for every WebSocket the page opens (in `window.socketTraffic`, in order
- * of creation) when it last received anything, and the `seq` of every audio frame it received.
- */
-export function recordSocketTraffic(page: ScenarioPage): Promise<void> {
-  return page.evaluate(() => {
-    const traffic: SocketTraffic = [];
-    Object.assign(window, { socketTraffic: traffic });
-    window.WebSocket = class extends window.WebSocket {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols);
-        const record = { lastMessageAt: performance.now(), seqs: [] as number[] };
-        traffic.push(record);
-        this.addEventListener('message', ({ data }) => {
-          record.lastMessageAt = performance.now();
-          if (data instanceof ArrayBuffer) record.seqs.push(new DataView(data).getUint32(0, true));
-        });
-      }
-    };
-  });
-}
-
 /** The seqs of the audio frames each socket received, in order. */
-export function receivedSeqs(page: ScenarioPage): Promise<number[][]> {
-  return page.evaluate(() => window.socketTraffic.map((record) => record.seqs));
+export async function receivedSeqs(page: ScenarioPage): Promise<number[][]> {
+  return (await socketTraffic(page)).map((socket) => socket.seqs);
 }
 
 /**
@@ -379,8 +356,8 @@ export function receivedSeqs(page: ScenarioPage): Promise<number[][]> {
  */
 export async function detectionTime(page: ScenarioPage): Promise<number> {
   const [reconnectingAt] = await eventTimes(page, 'reconnecting');
-  const lastMessageAt = await page.evaluate(() => window.socketTraffic[0]?.lastMessageAt as number);
-  return (reconnectingAt as number) - lastMessageAt;
+  const [first] = await socketTraffic(page);
+  return (reconnectingAt as number) - (first?.lastMessageAt as number);
 }
 
 /** Reports a measured figure in the test output. */

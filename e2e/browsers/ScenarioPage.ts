@@ -16,6 +16,10 @@ export interface ScenarioPage {
   waitForFunction<R, Arg>(fn: (arg: Arg) => R, arg: Arg, options?: { timeout?: number }): Promise<unknown>;
   /** Clicks the element `selector` finds, as a user does: this is a user gesture. */
   click(selector: string): Promise<void>;
-  /** Runs `script` in every document the page loads from now on, before the page's own scripts. */
+  /**
+   * Runs `script` (with `arg`, serialised like {@link ScenarioPage.evaluate}'s) in every document
+   * the page loads from now on, before the page's own scripts.
+   */
   addInitScript(script: () => void): Promise<unknown>;
+  addInitScript<Arg>(script: (arg: Arg) => void, arg: Arg): Promise<unknown>;
 }

@@ -105,7 +105,9 @@ export class FirefoxPage implements ScenarioPage {
     return this.#page.click(selector);
   }
 
-  addInitScript(script: () => void): Promise<unknown> {
-    return this.#page.evaluateOnNewDocument(script);
+  addInitScript(script: () => void): Promise<unknown>;
+  addInitScript<Arg>(script: (arg: Arg) => void, arg: Arg): Promise<unknown>;
+  addInitScript<Arg>(script: (arg?: Arg) => void, arg?: Arg): Promise<unknown> {
+    return arg === undefined ? this.#page.evaluateOnNewDocument(script) : this.#page.evaluateOnNewDocument(script, arg);
   }
 }

@@ -1,0 +1,223 @@
+/**
+ * The SDK runs its WebSocket and its codec in a Worker, out of reach of a page's init scripts.
+ * This probe reaches in: every Worker the page starts first runs the probe scripts added with
+ * {@link addWorkerProbe}, then its own script. What they report comes back to the page over a
+ * BroadcastChannel, into `window.workerProbe.reports`, with times in the page's clock.
+ */
+import type { ScenarioPage } from './browsers/ScenarioPage.ts';
+
+/** One report of a probe script, as the page keeps it. */
+export interface WorkerReport {
+  kind: string;
+  /** Which Worker reported it: an id the probe gives each one. */
+  worker: string;
+  /** When, in the page's `performance.now()` ms. */
+  at: number;
+  [field: string]: unknown;
+}
+
+/** What {@link installWorkerProbe} keeps, as `window.workerProbe`. */
+export interface WorkerProbe {
+  /** Script sources that every new Worker runs first. */
+  preludes: string[];
+  reports: WorkerReport[];
+  /** Every Worker the page started, and whether it was terminated. */
+  workers: Array<{ url: string; terminated: boolean }>;
+}
+
+declare global {
+  interface Window {
+    workerProbe: WorkerProbe;
+  }
+}
+
+/** A probe script: runs in the Worker before its own script, and reports through `report`. */
+export type ProbeScript = (report: (kind: string, fields?: Record<string, unknown>) => void) => void;
+
+const CHANNEL = 'athos-e2e-worker-probe';
+
+/** Has the page's Workers run probe scripts first. Call it before the page loads. */
+export async function installWorkerProbe(page: ScenarioPage): Promise<void> {
+  await page.addInitScript((channelName) => {
+    const probe: WorkerProbe = { preludes: [], reports: [], workers: [] };
+    Object.assign(window, { workerProbe: probe });
+    new BroadcastChannel(channelName).onmessage = ({ data }: MessageEvent<WorkerReport>) => {
+      probe.reports.push({ ...data, at: data.at - performance.timeOrigin });
+    };
+    const createObjectURL = URL.createObjectURL.bind(URL);
+    const revokeObjectURL = URL.revokeObjectURL.bind(URL);
+    const NativeWorker = window.Worker;
+    window.Worker = class extends NativeWorker {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        const script = new URL(url, location.href).href;
+        const source = [
+          `const report = (() => { const channel = new BroadcastChannel(${JSON.stringify(channelName)});`,
+          'const worker = Math.random().toString(36).slice(2);',
+          'return (kind, fields = {}) => channel.postMessage({ ...fields, kind, worker, at: performance.timeOrigin + performance.now() }); })();',
+          ...probe.preludes.map((prelude) => `(${prelude})(report);`),
+          `importScripts(${JSON.stringify(script)});`,
+        ].join('\n');
+        const wrapped = createObjectURL(new Blob([source], { type: 'text/javascript' }));
+        super(wrapped, options);
+        this.addEventListener('message', () => revokeObjectURL(wrapped), { once: true });
+        const record = { url: script, terminated: false };
+        probe.workers.push(record);
+        const terminate = this.terminate.bind(this);
+        this.terminate = () => {
+          record.terminated = true;
+          terminate();
+        };
+      }
+    };
+  }, CHANNEL);
+}
+
+/**
+ * Has every Worker the page starts from now on run `script` first (once, however often it is
+ * added). Call it after {@link installWorkerProbe}.
+ */
+export async function addWorkerProbe(page: ScenarioPage, script: ProbeScript): Promise<void> {
+  await page.evaluate((source) => {
+    const { preludes } = window.workerProbe;
+    if (!preludes.includes(source)) preludes.push(source);
+  }, script.toString());
+}
+
+/** Has every Worker of every document the page loads from now on run `script` first. */
+export async function addWorkerProbeOnLoad(page: ScenarioPage, script: ProbeScript): Promise<void> {
+  await page.addInitScript((source) => {
+    const { preludes } = window.workerProbe;
+    if (!preludes.includes(source)) preludes.push(source);
+  }, script.toString());
+}
+
+/** The reports of `kind` so far, in order. */
+export function workerReports(page: ScenarioPage, kind: string): Promise<WorkerReport[]> {
+  return page.evaluate((wanted) => window.workerProbe.reports.filter((report) => report.kind === wanted), kind);
+}
+
+/**
+ * Counts, in each Worker, the WebSockets not closed and the WebCodecs encoders and decoders not
+ * closed, reporting `resources` whenever a count changes.
+ */
+export const resourceProbe: ProbeScript = (report) => {
+  // Plain properties, no private fields: this source runs in the Worker as it is.
+  // biome-ignore lint/suspicious/noExplicitAny: the probe's classes extend whatever the scope holds.
+  const scope = self as unknown as Record<string, any>;
+  const counts = { sockets: 0, codecs: 0 };
+  const release = (what: 'sockets' | 'codecs', object: object & { probeOpen?: boolean }) => {
+    if (object.probeOpen) counts[what] -= 1;
+    object.probeOpen = false;
+    report('resources', { ...counts });
+  };
+  const acquire = (what: 'sockets' | 'codecs', object: object & { probeOpen?: boolean }) => {
+    object.probeOpen = true;
+    counts[what] += 1;
+    report('resources', { ...counts });
+  };
+  const NativeSocket = scope.WebSocket;
+  scope.WebSocket = class extends NativeSocket {
+    constructor(...args: unknown[]) {
+      super(...args);
+      acquire('sockets', this);
+      this.addEventListener('close', () => release('sockets', this));
+    }
+    close(...args: unknown[]) {
+      release('sockets', this);
+      super.close(...args);
+    }
+  };
+  for (const name of ['AudioEncoder', 'AudioDecoder']) {
+    const Native = scope[name];
+    if (!Native) continue;
+    scope[name] = class extends Native {
+      constructor(init: { output: unknown; error: (error: unknown) => void }) {
+        const error = (cause: unknown) => {
+          release('codecs', this);
+          init.error(cause);
+        };
+        super({ ...init, error });
+        acquire('codecs', this);
+      }
+      close() {
+        release('codecs', this);
+        super.close();
+      }
+    };
+  }
+};
+
+/**
+ * Records the traffic of every WebSocket a Worker opens: `received` for each message (a binary
+ * frame's `seq` and size, a text frame's text) and `sent` for each send (its size, and the text
+ * of a text frame). `socket` numbers the sockets of one Worker in order of creation.
+ */
+export const trafficProbe: ProbeScript = (report) => {
+  // biome-ignore lint/suspicious/noExplicitAny: the probe's class extends whatever the scope holds.
+  const scope = self as unknown as Record<string, any>;
+  const NativeSocket = scope.WebSocket;
+  let sockets = 0;
+  scope.WebSocket = class extends NativeSocket {
+    constructor(...args: unknown[]) {
+      super(...args);
+      const socket = sockets++;
+      this.addEventListener('message', ({ data }: MessageEvent) => {
+        if (typeof data === 'string') report('received', { socket, text: data });
+        else report('received', { socket, seq: new DataView(data).getUint32(0, true), bytes: data.byteLength - 4 });
+      });
+      const send = this.send.bind(this);
+      this.send = (data: string | ArrayBuffer) => {
+        report('sent', typeof data === 'string' ? { socket, text: data } : { socket, bytes: data.byteLength });
+        send(data);
+      };
+    }
+  };
+};
+
+/** Removes WebCodecs from the Worker, as in a browser without it: the SDK must fall back to pcm16. */
+export const withoutWebCodecs: ProbeScript = () => {
+  const scope = self as unknown as Record<string, unknown>;
+  for (const name of ['AudioEncoder', 'AudioDecoder', 'AudioData', 'EncodedAudioChunk']) delete scope[name];
+};
+
+/** What {@link socketTraffic} says of each WebSocket the SDK's Worker opened, in order. */
+export interface SocketTraffic {
+  /** When it last received anything, in page time. */
+  lastMessageAt: number;
+  /** The `seq` of every audio frame it received, in order. */
+  seqs: number[];
+  /** The control messages it received and sent, parsed, in order; `at` is when, in page time. */
+  received: Array<{ type: string; at: number; [field: string]: unknown }>;
+  sent: Array<{ type: string; at: number; [field: string]: unknown }>;
+  /** When it sent each audio frame, in page time, and how many bytes each had. */
+  audioSent: Array<{ at: number; bytes: number }>;
+}
+
+/** From now on, records the traffic of the WebSockets of every Worker the page starts. */
+export function recordSocketTraffic(page: ScenarioPage): Promise<void> {
+  return addWorkerProbe(page, trafficProbe);
+}
+
+/** The traffic {@link recordSocketTraffic} recorded, per socket, in order of creation. */
+export function socketTraffic(page: ScenarioPage): Promise<SocketTraffic[]> {
+  return page.evaluate(() => {
+    const sockets: SocketTraffic[] = [];
+    for (const report of window.workerProbe.reports) {
+      if (report.kind !== 'received' && report.kind !== 'sent') continue;
+      const index = report.socket as number;
+      sockets[index] ??= { lastMessageAt: report.at, seqs: [], received: [], sent: [], audioSent: [] };
+      const socket = sockets[index];
+      const message = typeof report.text === 'string' ? JSON.parse(report.text) : undefined;
+      if (report.kind === 'received') {
+        socket.lastMessageAt = report.at;
+        if (message) socket.received.push({ ...message, at: report.at });
+        else socket.seqs.push(report.seq as number);
+      } else if (message) {
+        socket.sent.push({ ...message, at: report.at });
+      } else {
+        socket.audioSent.push({ at: report.at, bytes: report.bytes as number });
+      }
+    }
+    return sockets;
+  });
+}
