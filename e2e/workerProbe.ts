@@ -5,31 +5,9 @@
  * BroadcastChannel, into `window.workerProbe.reports`, with times in the page's clock.
  */
 import type { ScenarioPage } from './browsers/ScenarioPage.ts';
+import type { WorkerProbe, WorkerReport } from './workerReports.ts';
 
-/** One report of a probe script, as the page keeps it. */
-export interface WorkerReport {
-  kind: string;
-  /** Which Worker reported it: an id the probe gives each one. */
-  worker: string;
-  /** When, in the page's `performance.now()` ms. */
-  at: number;
-  [field: string]: unknown;
-}
-
-/** What {@link installWorkerProbe} keeps, as `window.workerProbe`. */
-export interface WorkerProbe {
-  /** Script sources that every new Worker runs first. */
-  preludes: string[];
-  reports: WorkerReport[];
-  /** Every Worker the page started, and whether it was terminated. */
-  workers: Array<{ url: string; terminated: boolean }>;
-}
-
-declare global {
-  interface Window {
-    workerProbe: WorkerProbe;
-  }
-}
+export type { WorkerProbe, WorkerReport } from './workerReports.ts';
 
 /** A probe script: runs in the Worker before its own script, and reports through `report`. */
 export type ProbeScript = (report: (kind: string, fields?: Record<string, unknown>) => void) => void;
@@ -148,9 +126,10 @@ export const resourceProbe: ProbeScript = (report) => {
 };
 
 /**
- * Records the traffic of every WebSocket a Worker opens: `received` for each message (a binary
- * frame's `seq` and size, a text frame's text) and `sent` for each send (its size, and the text
- * of a text frame). `socket` numbers the sockets of one Worker in order of creation.
+ * Records the traffic of every WebSocket a Worker opens: `created` when it is made, `received`
+ * for each message (a binary frame's `seq` and size, a text frame's text) and `sent` for each
+ * send (its size, and the text of a text frame). `socket` numbers the sockets of one Worker in
+ * order of creation.
  */
 export const trafficProbe: ProbeScript = (report) => {
   // biome-ignore lint/suspicious/noExplicitAny: the probe's class extends whatever the scope holds.
@@ -161,6 +140,7 @@ export const trafficProbe: ProbeScript = (report) => {
     constructor(...args: unknown[]) {
       super(...args);
       const socket = sockets++;
+      report('created', { socket });
       this.addEventListener('message', ({ data }: MessageEvent) => {
         if (typeof data === 'string') report('received', { socket, text: data });
         else report('received', { socket, seq: new DataView(data).getUint32(0, true), bytes: data.byteLength - 4 });
@@ -178,6 +158,82 @@ export const trafficProbe: ProbeScript = (report) => {
 export const withoutWebCodecs: ProbeScript = () => {
   const scope = self as unknown as Record<string, unknown>;
   for (const name of ['AudioEncoder', 'AudioDecoder', 'AudioData', 'EncodedAudioChunk']) delete scope[name];
+};
+
+/**
+ * Reports the peak level (0 to 1) of every audio frame a Worker's WebSockets carry, in whichever
+ * codec the call uses (`live` says which): `downlink` when a frame arrives, `uplink` when one is
+ * sent, `at` being that moment. Opus frames are decoded by a decoder of the probe's own.
+ */
+export const peakProbe: ProbeScript = (report) => {
+  // biome-ignore lint/suspicious/noExplicitAny: the probe's class extends whatever the scope holds.
+  const scope = self as unknown as Record<string, any>;
+  const { AudioDecoder, EncodedAudioChunk } = scope;
+  const NativeSocket = scope.WebSocket;
+  /** Reports `kind` for each frame of the call's codec, at the time each was seen. */
+  const meter = (kind: 'uplink' | 'downlink') => {
+    const seenAt: number[] = [];
+    let decoder: { decode(chunk: unknown): void } | undefined;
+    const peakOf = (samples: ArrayLike<number>, scale: number) => {
+      let peak = 0;
+      for (let i = 0; i < samples.length; i += 1) peak = Math.max(peak, Math.abs(samples[i] as number) / scale);
+      return peak;
+    };
+    return {
+      opus() {
+        decoder = new AudioDecoder({
+          output: (data: {
+            numberOfFrames: number;
+            timestamp: number;
+            copyTo(target: Float32Array, options: object): void;
+            close(): void;
+          }) => {
+            const samples = new Float32Array(data.numberOfFrames);
+            data.copyTo(samples, { planeIndex: 0, format: 'f32-planar' });
+            report(kind, { at: seenAt[data.timestamp] as number, peak: peakOf(samples, 1) });
+            data.close();
+          },
+          error: () => undefined,
+        }) as { decode(chunk: unknown): void; configure(config: object): void };
+        (decoder as unknown as { configure(config: object): void }).configure({
+          codec: 'opus',
+          sampleRate: 16000,
+          numberOfChannels: 1,
+        });
+      },
+      frame(body: Uint8Array) {
+        const at = performance.timeOrigin + performance.now();
+        if (!decoder) {
+          report(kind, { at, peak: peakOf(new Int16Array(body.buffer, body.byteOffset, body.byteLength >> 1), 32768) });
+          return;
+        }
+        seenAt.push(at);
+        decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: seenAt.length - 1, data: body }));
+      },
+    };
+  };
+  scope.WebSocket = class extends NativeSocket {
+    constructor(...args: unknown[]) {
+      super(...args);
+      const uplink = meter('uplink');
+      const downlink = meter('downlink');
+      this.addEventListener('message', ({ data }: MessageEvent) => {
+        if (typeof data === 'string') {
+          if (JSON.parse(data).audio?.codec === 'opus') {
+            uplink.opus();
+            downlink.opus();
+          }
+        } else {
+          downlink.frame(new Uint8Array(data, 4));
+        }
+      });
+      const send = this.send.bind(this);
+      this.send = (data: string | ArrayBuffer) => {
+        if (typeof data !== 'string') uplink.frame(new Uint8Array(data));
+        send(data);
+      };
+    }
+  };
 };
 
 /** What {@link socketTraffic} says of each WebSocket the SDK's Worker opened, in order. */

@@ -1,4 +1,13 @@
 import { test as base, type Page } from '@playwright/test';
+import {
+  addWorkerProbe,
+  installWorkerProbe,
+  type ProbeScript,
+  peakProbe,
+  resourceProbe,
+  trafficProbe,
+  withoutWebCodecs,
+} from '../../e2e/workerProbe.ts';
 import { FAKE_MIC_ARGS } from '../../playwright.config.ts';
 // Plain JavaScript, shared with the Node benchmarks and the end-to-end tests.
 import { startAthosServer } from '../../server/index.js';
@@ -9,6 +18,17 @@ import { silentMicArgs } from '../lib/silent-mic.mjs';
 
 /** Init scripts in bench/page/probes/. */
 export type Probe = 'timeline' | 'audio-onsets' | 'synthetic-mic' | 'resources';
+
+/**
+ * What each probe reads in the SDK's Worker, where the socket and the codec run: the scripts of
+ * e2e/workerProbe.ts that the Worker runs first (their reports land in `window.workerProbe`).
+ */
+const WORKER_SCRIPTS: Record<Probe, ProbeScript[]> = {
+  timeline: [trafficProbe],
+  'audio-onsets': [peakProbe],
+  'synthetic-mic': [peakProbe],
+  resources: [resourceProbe],
+};
 
 export interface Athos {
   /** `http://127.0.0.1:PORT`, the SDK's `apiBase`. */
@@ -26,8 +46,11 @@ interface WorkerFixtures {
 }
 
 interface TestFixtures {
-  /** A new page of the test's browser context with these probes, on the bench page. */
-  openBenchPage(probes: Probe[]): Promise<Page>;
+  /**
+   * A new page of the test's browser context with these probes, on the bench page; with
+   * `codec: 'pcm16'` its SDK finds no WebCodecs in its Worker, so calls run on pcm16.
+   */
+  openBenchPage(probes: Probe[], options?: { codec?: 'opus' | 'pcm16' }): Promise<Page>;
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -64,13 +87,17 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
   openBenchPage: async ({ context, pageUrl }, use) => {
-    await use(async (probes) => {
+    await use(async (probes, { codec = 'opus' } = {}) => {
       const page = await context.newPage();
+      const scripts = new Set(probes.flatMap((probe) => WORKER_SCRIPTS[probe]));
+      if (codec === 'pcm16') scripts.add(withoutWebCodecs);
+      if (scripts.size > 0) await installWorkerProbe(page);
       for (const probe of probes) {
         await page.addInitScript({ path: new URL(`../page/probes/${probe}.js`, import.meta.url).pathname });
       }
       await page.goto(pageUrl);
       await page.waitForFunction(() => 'bench' in window);
+      for (const script of scripts) await addWorkerProbe(page, script);
       return page;
     });
   },

@@ -4,6 +4,7 @@
  * `page.evaluate`.
  */
 import type { AthosRoleplayCreateOptions, RoleplaySession } from '../../src/index.ts';
+import '../../e2e/workerReports.ts';
 
 /** app.js: one call at a time, every event recorded with its `performance.now()` time. */
 export interface BenchApp {
@@ -25,14 +26,12 @@ export interface BenchApp {
 /** probes/synthetic-mic.js: a silent microphone that clicks on demand. */
 export interface SyntheticMic {
   /** Per click, ms from the click to the `send()` of the first uplink frame that carries it. */
-  latencies: number[];
+  readonly latencies: number[];
   /** When each click was made. */
   clicks: number[];
   track: MediaStreamTrack;
   /** The synthetic microphone's own render period: a click enters its stream up to this late. */
   renderPeriodMs: number;
-  /** When the click not yet found in an uplink frame was made. */
-  pendingSince: number | undefined;
   click(): void;
 }
 

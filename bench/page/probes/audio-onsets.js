@@ -1,5 +1,6 @@
 // Init script: finds onsets of persona sound (a loud moment after at least QUIET_MS of quiet)
-// at three places: in each downlink frame as it arrives at the WebSocket; in the stream the SDK
+// at three places: in each downlink frame as it arrives at the WebSocket (in the SDK's Worker,
+// read through e2e/workerProbe.ts's peak probe, which decodes Opus); in the stream the SDK
 // sends into its echo-cancelling peer-connection loopback (after its jitter buffer and
 // worklet); and at the SDK's <audio> element. The last two through an AnalyserNode on the
 // stream. Results, in performance.now() ms:
@@ -27,19 +28,18 @@
     };
   }
 
-  const loudAtSocket = onsetsInto(onsets.socket);
-  window.WebSocket = class extends window.WebSocket {
-    /** @param {ConstructorParameters<typeof WebSocket>} args */
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('message', ({ data }) => {
-        if (!(data instanceof ArrayBuffer) || data.byteLength <= 4) return;
-        const at = performance.now();
-        const pcm = new Int16Array(data, 4, (data.byteLength - 4) >> 1);
-        if (pcm.some((sample) => Math.abs(sample) >= LOUD * 32768)) loudAtSocket(at);
-      });
-    }
-  };
+  // Frames arrive at the SDK's socket in its Worker: computed from what the peak probe reported.
+  Object.defineProperty(onsets, 'socket', {
+    get() {
+      /** @type {number[]} */
+      const socket = [];
+      const loud = onsetsInto(socket);
+      for (const report of window.workerProbe.reports) {
+        if (report.kind === 'downlink' && /** @type {number} */ (report.peak) >= LOUD) loud(report.at);
+      }
+      return socket;
+    },
+  });
 
   // The analyser's buffer ends at the context's currentTime: each sample's time is worked back
   // from there, so the poll interval does not add to the measured time.

@@ -1,13 +1,15 @@
 // Init script: notes everything the page acquires that must be released, so that a leak shows
 // as a non-zero count in window.__resources.leftovers(): media tracks still live,
-// AudioContexts, RTCPeerConnections and WebSockets not closed, <audio> elements still in the
-// page or still holding a stream, and any of those still in memory (call it after a garbage
-// collection); listeners on window/document/navigator.mediaDevices not removed, intervals not
-// cleared, Blob URLs not revoked. Objects are held weakly, so the probe keeps nothing alive.
+// AudioContexts, RTCPeerConnections and WebSockets not closed, Workers not terminated, <audio>
+// elements still in the page or still holding a stream, and any of those still in memory (call
+// it after a garbage collection); in the SDK's Workers (through e2e/workerProbe.ts's resource
+// probe), WebSockets and WebCodecs encoders and decoders not closed; listeners on
+// window/document/navigator.mediaDevices not removed, intervals not cleared, Blob URLs not
+// revoked. Objects are held weakly, so the probe keeps nothing alive.
 /**
  * What the probe holds, by kind.
  * @typedef {{ tracks: MediaStreamTrack, audioContexts: AudioContext, peerConnections: RTCPeerConnection,
- *   webSockets: WebSocket, audioElements: HTMLAudioElement }} Held
+ *   webSockets: WebSocket, workers: Worker, audioElements: HTMLAudioElement }} Held
  * @typedef {keyof Held} Kind
  */
 (() => {
@@ -17,6 +19,7 @@
     audioContexts: { name: 'AudioContexts', notReleased: 'not closed', held: (context) => context.state !== 'closed' },
     peerConnections: { name: 'RTCPeerConnections', notReleased: 'not closed', held: (peer) => peer.signalingState !== 'closed' },
     webSockets: { name: 'WebSockets', notReleased: 'not closed', held: (socket) => socket.readyState !== WebSocket.CLOSED },
+    workers: { name: 'Workers', notReleased: 'not terminated', held: (worker) => !terminated.has(worker) },
     audioElements: {
       name: '`<audio>` elements',
       notReleased: 'in the page or holding a stream',
@@ -24,7 +27,9 @@
     },
   };
   /** @type {{ [K in Kind]: WeakRef<Held[K]>[] }} */
-  const held = { tracks: [], audioContexts: [], peerConnections: [], webSockets: [], audioElements: [] };
+  const held = { tracks: [], audioContexts: [], peerConnections: [], webSockets: [], workers: [], audioElements: [] };
+  /** @type {WeakSet<Worker>} */
+  const terminated = new WeakSet();
   /**
    * @template {Kind} K
    * @param {K} kind
@@ -76,6 +81,19 @@
     constructor(...args) {
       super(...args);
       note('webSockets', this);
+    }
+  };
+  window.Worker = class extends window.Worker {
+    /** @param {ConstructorParameters<typeof Worker>} args */
+    constructor(...args) {
+      super(...args);
+      note('workers', this);
+    }
+
+    /** @override */
+    terminate() {
+      terminated.add(this);
+      super.terminate();
     }
   };
   const createElement = Document.prototype.createElement;
@@ -208,6 +226,17 @@
       ).length;
       counts['intervals not cleared'] = intervals.size;
       counts['Blob URLs not revoked'] = blobUrls.size;
+      // The latest counts each of the SDK's Workers reported before it was terminated.
+      /** @type {Map<string, { sockets: number, codecs: number }>} */
+      const inWorkers = new Map();
+      for (const report of window.workerProbe.reports) {
+        if (report.kind === 'resources')
+          inWorkers.set(report.worker, { sockets: Number(report.sockets), codecs: Number(report.codecs) });
+      }
+      const total = (/** @type {'sockets' | 'codecs'} */ what) =>
+        [...inWorkers.values()].reduce((sum, counts) => sum + counts[what], 0);
+      counts['WebSockets in Workers not closed'] = total('sockets');
+      counts['WebCodecs encoders and decoders not closed'] = total('codecs');
       return counts;
     },
   };

@@ -1,7 +1,8 @@
 // Init script: times the steps of connect() that happen at browser APIs: each getUserMedia
 // call; each AudioContext construction; each RTCPeerConnection's construction and first
-// `track` event; each <audio>.play() from call to settling; and each WebSocket from
-// construction to its first message, and its latest message. The redemption is timed by the browser's own Resource Timing.
+// `track` event; each <audio>.play() from call to settling; and each WebSocket (in the SDK's
+// Worker, read through e2e/workerProbe.ts's traffic probe) from construction to its first
+// message, and its latest message. The redemption is timed by the browser's own Resource Timing.
 // Results, in performance.now() ms: window.__timeline.
 // Load it after probes/audio-onsets.js, whose own AudioContext must not be counted.
 /** @typedef {import('../window.d.ts').Timeline} Timeline */
@@ -54,17 +55,21 @@
     return playing;
   };
 
-  window.WebSocket = class extends window.WebSocket {
-    /** @param {ConstructorParameters<typeof WebSocket>} args */
-    constructor(...args) {
-      super(...args);
-      /** @type {Timeline['sockets'][number]} */
-      const entry = { created: now() };
-      timeline.sockets.push(entry);
-      this.addEventListener('message', () => {
-        entry.firstMessage ??= now();
-        entry.lastMessage = now();
-      });
-    }
-  };
+  // The SDK's sockets live in its Worker: computed from what the traffic probe reported there.
+  Object.defineProperty(timeline, 'sockets', {
+    get() {
+      /** @type {Timeline['sockets']} */
+      const sockets = [];
+      for (const report of window.workerProbe.reports) {
+        const index = /** @type {number} */ (report.socket);
+        if (report.kind === 'created') sockets[index] = { created: report.at };
+        const socket = sockets[index];
+        if (report.kind === 'received' && socket) {
+          socket.firstMessage ??= report.at;
+          socket.lastMessage = report.at;
+        }
+      }
+      return sockets;
+    },
+  });
 })();
