@@ -40,6 +40,8 @@ async function createOnlyApp() {
     input: new URL('./fixtures/create-only.js', import.meta.url).pathname,
     platform: 'browser',
     resolve: { alias: { '@useathos/sdk': dist('index.mjs') } },
+    // The root tsconfig maps @useathos/sdk to src/ for the type checker; this app must get dist/.
+    tsconfig: false,
   });
   try {
     const { output } = await bundle.generate({ format: 'esm', minify: true });
