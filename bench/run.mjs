@@ -26,6 +26,7 @@ const BENCHES = {
   leaks: 'browser',
   gateway: 'node',
   soak: 'node',
+  network: 'browser',
 };
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -69,7 +70,10 @@ for (const name of names) {
   }
 }
 
-console.log(`\n${markdownTable(readResults(), names)}\n`);
+const results = readResults();
+console.log(`\n${markdownTable(results, names)}\n`);
+// Benchmarks with more dimensions than one figure per row (network: profile × codec) add tables of their own.
+for (const table of names.flatMap((name) => results.benches[name]?.tables ?? [])) console.log(`${table}\n`);
 if (failed.length > 0) {
   console.error(`Could not run: ${failed.join(', ')} (see above).`);
   process.exit(1);

@@ -1,0 +1,191 @@
+/**
+ * The network benchmark's figures: per call, from what the page recorded and the gateway saw;
+ * per profile and codec, over its calls; and the tables printed after the run.
+ */
+import { repeated, single } from '../figures.mjs';
+import { summarize } from '../stats.mjs';
+import { compareLine, pcmLevels, toDb, WINDOW_MS } from './playback-analysis.mjs';
+import { linePcm } from './profiles.mjs';
+
+/** A rep's frame that took this much longer over the link than the call's quickest one is late. */
+const LATE_MS = 100;
+
+const referenceLevels = new Map();
+function reference(file) {
+  if (!referenceLevels.has(file)) referenceLevels.set(file, pcmLevels(linePcm(file)));
+  return referenceLevels.get(file);
+}
+
+/**
+ * @typedef {object} LinePlayed
+ * @property {string} file
+ * @property {number} saidAt page time (ms) the gateway was told to say it
+ * @property {number} until page time (ms) the next line was said, or the recording ended
+ * @property {number} firstSeq
+ * @property {number} lastSeq
+ * @property {boolean} complete whether its last frame reached the page in time
+ * @property {{ up: number, down: number } | null} bytes IP bytes per direction while its frames arrived
+ * @property {number} arrivalMs from its first frame's arrival to its last one's
+ *
+ * @typedef {object} CallRecord
+ * @property {string} profile
+ * @property {string} codec
+ * @property {LinePlayed[]} lines
+ * @property {{ at: number, levels: number[] }[]} batches the page's recording (mean squares of 10 ms)
+ * @property {number} reconnecting `reconnecting` events
+ * @property {{ transitMs: number[][], lost: number }} uplink each of the rep's frames' time from
+ *   the browser's forwarder to the gateway, per WebSocket; frames sent that never arrived
+ * @property {string} [error] why the call could not finish
+ */
+
+/** The recorded windows from `from` to `to` (page ms), as dB. */
+function playedBetween(batches, from, to) {
+  const levels = [];
+  for (const { at, levels: batch } of batches) {
+    batch.forEach((meanSquare, k) => {
+      const time = at + k * WINDOW_MS;
+      if (time >= from && time < to) levels.push(toDb(meanSquare));
+    });
+  }
+  return levels;
+}
+
+/**
+ * Compares every line of a call with its reference.
+ * @param {CallRecord} call
+ */
+export function analyseCall(call) {
+  const lines = call.lines.map((line) => {
+    const result = compareLine(reference(line.file), playedBetween(call.batches, line.saidAt, line.until));
+    const rate = (bytes) => (line.arrivalMs > 0 && line.bytes ? (bytes * 8) / line.arrivalMs : null);
+    return {
+      file: line.file,
+      complete: line.complete,
+      ...result,
+      firstSoundMs: result.firstWindow === null ? null : result.firstWindow * WINDOW_MS,
+      downKbps: line.bytes ? rate(line.bytes.down) : null,
+      upKbps: line.bytes ? rate(line.bytes.up) : null,
+    };
+  });
+  const transits = call.uplink.transitMs.flat();
+  const quickest = Math.min(...transits);
+  const lateMs = transits.map((ms) => ms - quickest);
+  return {
+    profile: call.profile,
+    codec: call.codec,
+    error: call.error,
+    reconnecting: call.reconnecting,
+    uplinkFrames: transits.length + call.uplink.lost,
+    // A frame sent but never delivered (into a socket that died, or still queued at the end) is late too.
+    uplinkLate: lateMs.filter((ms) => ms > LATE_MS).length + call.uplink.lost,
+    uplinkLost: call.uplink.lost,
+    uplinkTransitMs: summarize(transits),
+    lines,
+  };
+}
+
+const numbers = (values) => values.filter((value) => typeof value === 'number' && Number.isFinite(value));
+
+/** One profile and codec, over its calls. */
+export function summariseCalls(calls) {
+  const lines = calls.flatMap((call) => call.lines);
+  const speech = lines.reduce((sum, line) => sum + line.speechWindows, 0);
+  const dropped = lines.reduce((sum, line) => sum + line.droppedWindows, 0);
+  const frames = calls.reduce((sum, call) => sum + call.uplinkFrames, 0);
+  return {
+    calls: calls.length,
+    failedCalls: calls.filter((call) => call.error).length,
+    lines: lines.length,
+    incompleteLines: lines.filter((line) => !line.complete).length,
+    dropoutPercent: speech ? (100 * dropped) / speech : null,
+    longestGapMs: summarize(lines.map((line) => line.longestGapMs)),
+    stretchPercent: summarize(numbers(lines.map((line) => line.stretch)).map((stretch) => 100 * stretch)),
+    reconnecting: calls.reduce((sum, call) => sum + call.reconnecting, 0),
+    uplinkLatePercent: frames ? (100 * calls.reduce((sum, call) => sum + call.uplinkLate, 0)) / frames : null,
+    downKbps: summarize(numbers(lines.map((line) => line.downKbps))),
+    upKbps: summarize(numbers(lines.map((line) => line.upKbps))),
+    firstSoundMs: summarize(numbers(lines.map((line) => line.firstSoundMs))),
+  };
+}
+
+function format(number, digits = 0) {
+  if (number === null || number === undefined) return '–';
+  return number.toFixed(Math.abs(number) < 10 && digits === 0 ? 1 : digits);
+}
+
+const pair = ({ median, max }) => `${format(median)} / ${format(max)}`;
+
+/**
+ * @param {{ profile: string, codec: string, summary: ReturnType<typeof summariseCalls> }[]} rows
+ */
+export function profileTable(rows) {
+  const lines = [
+    '| Profile | Codec | Calls / lines | Dropouts (% of speech windows) | Longest gap (ms, median / max of lines) | Stretch (%, median / max) | False `reconnecting` | Uplink frames > 100 ms late | Down kbit/s (median) | Up kbit/s (median) | `say` → first sound (ms, median) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const { profile, codec, summary: s } of rows) {
+    const incomplete = s.incompleteLines ? ` (${s.incompleteLines} unfinished)` : '';
+    const failed = s.failedCalls ? ` (${s.failedCalls} failed)` : '';
+    lines.push(
+      `| ${profile} | ${codec} | ${s.calls}${failed} / ${s.lines}${incomplete} | ${format(s.dropoutPercent)} | ${pair(s.longestGapMs)} | ${pair(s.stretchPercent)} | ${s.reconnecting} | ${format(s.uplinkLatePercent)} % | ${format(s.downKbps.median)} | ${format(s.upKbps.median)} | ${format(s.firstSoundMs.median)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** @param {{ codec: string, summary: ReturnType<typeof summariseCalls> }[]} rows */
+export function bothTalkTable(rows) {
+  const lines = [
+    '| Codec | Calls / lines | Down: persona → rep (kbit/s, median / max) | Up: rep → gateway (kbit/s, median / max) |',
+    '| --- | --- | --- | --- |',
+  ];
+  for (const { codec, summary: s } of rows) {
+    lines.push(`| ${codec} | ${s.calls} / ${s.lines} | ${pair(s.downKbps)} | ${pair(s.upKbps)} |`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The figures with the targets of issue 13 (set for Opus; pcm16 shows where the SDK starts).
+ * @param {{ profile: string, codec: string, summary: ReturnType<typeof summariseCalls>, calls: object[] }[]} rows
+ * @param {{ codec: string, summary: ReturnType<typeof summariseCalls>, calls: object[] }[]} bothTalk
+ */
+export function targetFigures(rows, bothTalk) {
+  const figures = [];
+  const linesOf = (calls) => calls.flatMap((call) => call.lines);
+  for (const { codec, calls } of bothTalk) {
+    const lines = linesOf(calls);
+    figures.push(
+      repeated(`${codec}: bytes on the wire while both talk, down (IP kbit/s)`, 'kbit/s', numbers(lines.map((l) => l.downKbps)), {
+        target: { max: 40, of: 'median' },
+      }),
+      repeated(`${codec}: bytes on the wire while both talk, up (IP kbit/s)`, 'kbit/s', numbers(lines.map((l) => l.upKbps)), {
+        target: { max: 40, of: 'median' },
+      }),
+    );
+  }
+  for (const { profile, codec, summary, calls } of rows) {
+    const frames = calls.reduce((sum, call) => sum + call.uplinkFrames, 0);
+    if (profile.includes('kbit/s cap')) {
+      figures.push(
+        single(`${codec}, ${profile}: uplink frames > 100 ms late at the gateway`, '%', summary.uplinkLatePercent, {
+          runs: frames,
+          target: { max: 0, of: 'value' },
+        }),
+      );
+    }
+    if (profile.startsWith('mobile')) {
+      figures.push(
+        repeated(
+          `${codec}, ${profile}: longest gap per line`,
+          'ms',
+          linesOf(calls).map((l) => l.longestGapMs),
+          {
+            target: { max: 60, of: 'p95' },
+          },
+        ),
+      );
+    }
+  }
+  return figures;
+}

@@ -1,0 +1,200 @@
+/**
+ * The instruments of the network benchmark checked before they measure anything.
+ *
+ * The link emulator, against what it claims, with ordinary traffic through it: the
+ * round trip a delay profile adds (TCP echo), the rate a capped link carries (small UDP
+ * datagrams sent at twice the cap, counted in IP bytes at the emulator: fine-grained enough to
+ * check the shaper to 1 %; and a bulk TCP transfer each way at 64 kbit/s, as calls use the link)
+ * and the loss a lossy one has (UDP echo). The network benchmark runs it before any call and refuses to measure calls over an
+ * emulator that misses its own settings.
+ */
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { repeated, single } from '../figures.mjs';
+import { summarize } from '../stats.mjs';
+import { compareLine, pcmLevels, trimReference, WINDOW_MS } from './playback-analysis.mjs';
+import { LINES, linePcm } from './profiles.mjs';
+
+const PINGS = 40;
+const PING_SPACING_MS = 25;
+const BULK_MS = 4500;
+/** Rates are measured after the start: over the last part of the transfer. */
+const SETTLE_MS = 1500;
+const FLOOD_MS = 3000;
+const FLOOD_DATAGRAM_BYTES = 100;
+const DATAGRAMS = 1500;
+/** IPv4 and UDP headers. */
+const UDP_OVERHEAD_BYTES = 28;
+
+const symmetric = (profile) => ({ up: profile, down: profile });
+
+/** Round trips of one byte through the TCP echo service, ms. */
+async function tcpRoundTrips({ host, echoPort }) {
+  const socket = connect({ host, port: echoPort, noDelay: true });
+  await once(socket, 'connect');
+  const samples = [];
+  try {
+    for (let i = 0; i < PINGS; i += 1) {
+      const sent = performance.now();
+      socket.write('.');
+      await once(socket, 'data');
+      samples.push(performance.now() - sent);
+      await sleep(PING_SPACING_MS);
+    }
+  } finally {
+    socket.destroy();
+  }
+  return samples;
+}
+
+/** Bulk TCP towards the server (`up`, to the sink) or from it (`down`, from the source): IP kbit/s at the emulator. */
+async function bulkRate(lab, direction) {
+  const { host, discardPort, sourcePort } = lab.services;
+  const socket = connect({ host, port: direction === 'up' ? discardPort : sourcePort });
+  socket.on('error', () => {});
+  await once(socket, 'connect');
+  if (direction === 'up') {
+    const chunk = Buffer.alloc(16 * 1024, 'x');
+    const write = () => {
+      while (!socket.destroyed && socket.write(chunk));
+    };
+    socket.on('drain', write);
+    write();
+  } else {
+    socket.resume();
+  }
+  const rate = await measuredRate(lab, direction, BULK_MS);
+  socket.destroy();
+  return rate;
+}
+
+/** IP kbit/s delivered in `direction` over the last part of the next `ms`. */
+async function measuredRate(lab, direction, ms) {
+  await sleep(SETTLE_MS);
+  const from = Date.now();
+  await sleep(ms - SETTLE_MS);
+  const to = Date.now();
+  const bytes = (await lab.bytesBetween(from, to))[direction];
+  return (bytes * 8) / (to - from);
+}
+
+/** UDP datagrams towards the server at twice `kbps`: IP kbit/s the capped link delivers. */
+async function floodRate(lab, kbps) {
+  const { host, echoPort } = lab.services;
+  const socket = createSocket('udp4');
+  const perTick = Math.ceil((2 * kbps * 1000) / 8 / (FLOOD_DATAGRAM_BYTES + UDP_OVERHEAD_BYTES) / 100);
+  const payload = Buffer.alloc(FLOOD_DATAGRAM_BYTES);
+  const timer = setInterval(() => {
+    for (let i = 0; i < perTick; i += 1) socket.send(payload, echoPort, host);
+  }, 10);
+  const rate = await measuredRate(lab, 'up', FLOOD_MS);
+  clearInterval(timer);
+  socket.close();
+  return rate;
+}
+
+/** One-way loss from UDP round trips: a datagram comes back only if neither way lost it. */
+async function oneWayLoss({ host, echoPort }) {
+  const socket = createSocket('udp4');
+  let echoed = 0;
+  socket.on('message', () => {
+    echoed += 1;
+  });
+  for (let i = 0; i < DATAGRAMS; i += 1) {
+    socket.send(Buffer.alloc(64), echoPort, host);
+    if (i % 10 === 9) await sleep(5);
+  }
+  await sleep(1000);
+  socket.close();
+  return 1 - Math.sqrt(echoed / DATAGRAMS);
+}
+
+/** Expects `measured` within [low, high]; else adds a line to `problems`. */
+function expectation(problems) {
+  return (what, measured, low, high) => {
+    if (!(measured >= low && measured <= high)) problems.push(`${what}: ${measured?.toFixed(1)}, expected ${low}–${high}`);
+  };
+}
+
+/**
+ * The analysis of a line played as it is, with a 100 ms gap in the middle of its speech, and
+ * with ten speech windows silenced; played 300 ms after the recording starts, 4 dB quieter,
+ * with ±1 dB of noise on every window.
+ * @returns {string[]} what it got wrong
+ */
+export function checkAnalysis() {
+  const problems = [];
+  const expect = expectation(problems);
+  const reference = pcmLevels(linePcm(LINES[0]));
+  const silence = (count) => Array.from({ length: count }, () => -120);
+  const played = (levels) => [...silence(30), ...levels.map((level) => level - 4 + (Math.random() * 2 - 1)), ...silence(50)];
+  const middle = reference.findIndex((level, i) => i > reference.length / 2 && level > -30);
+  const gapWindows = 100 / WINDOW_MS;
+  const withGap = compareLine(
+    reference,
+    played([...reference.slice(0, middle), ...silence(gapWindows), ...reference.slice(middle)]),
+  );
+  expect('analysis, 100 ms gap: longest gap (ms)', withGap.longestGapMs, 90, 110);
+  expect('analysis, 100 ms gap: dropouts', withGap.droppedWindows, 0, 1);
+  const asIs = compareLine(reference, played(reference));
+  expect('analysis, line as is: stretch (%)', 100 * asIs.stretch, -1, 1);
+  expect('analysis, line as is: longest gap (ms)', asIs.longestGapMs, 0, 10);
+  expect('analysis, line as is: dropouts', asIs.droppedWindows, 0, 1);
+  expect('analysis, line as is: start (window)', asIs.firstWindow, 29, 31);
+  const spoken = trimReference(reference).levels.length;
+  expect('analysis, 100 ms gap: stretch (windows)', withGap.stretch * spoken, gapWindows - 1, gapWindows + 1);
+  const muted = compareLine(reference, played(reference.map((level, i) => (i >= middle && i < middle + 10 ? -120 : level))));
+  expect('analysis, 10 windows silenced: dropouts', muted.droppedWindows, 9, 11);
+  return problems;
+}
+
+/**
+ * @param {Awaited<ReturnType<typeof import('./lab.mjs').startLab>>} lab
+ * @returns {Promise<{ figures: import('../figures.mjs').Figure[], problems: string[], details: object }>}
+ */
+export async function checkLink(lab) {
+  const problems = [];
+  const expect = expectation(problems);
+  await lab.impair(symmetric({}));
+  const base = await tcpRoundTrips(lab.services);
+  await lab.impair(symmetric({ delayMs: 40 }));
+  const delayed = await tcpRoundTrips(lab.services);
+  await lab.impair(symmetric({ delayMs: 20, jitterMs: 10 }));
+  const jittered = await tcpRoundTrips(lab.services);
+  const baseMedian = summarize(base).median;
+  const added = summarize(delayed).median - baseMedian;
+  expect('RTT added by 40 ms each way (ms)', added, 76, 86);
+  const jitterAdded = summarize(jittered).median - baseMedian;
+  expect('RTT added by 20 ± 10 ms each way (ms)', jitterAdded, 36, 52);
+
+  const caps = [64, 200, 1000];
+  const flood = {};
+  for (const kbps of caps) {
+    await lab.impair(symmetric({ rateBps: kbps * 1000 }));
+    flood[kbps] = await floodRate(lab, kbps);
+    expect(`UDP at twice a ${kbps} kbit/s cap (IP kbit/s)`, flood[kbps], kbps * 0.98, kbps * 1.02);
+  }
+  await lab.impair(symmetric({ rateBps: 64_000 }));
+  const tcp = { up: await bulkRate(lab, 'up'), down: await bulkRate(lab, 'down') };
+  for (const [direction, measured] of Object.entries(tcp)) {
+    expect(`bulk TCP ${direction} at a 64 kbit/s cap (IP kbit/s)`, measured, 64 * 0.9, 64 * 1.05);
+  }
+  await lab.impair(symmetric({ loss: 0.03 }));
+  const loss = await oneWayLoss(lab.services);
+  expect('one-way loss at 3 % (%)', loss * 100, 2, 4);
+  await lab.impair(symmetric({}));
+  await lab.reset();
+
+  const figures = [
+    repeated('link check: TCP round trip, no impairment', 'ms', base),
+    single('link check: round trip added by 40 ms each way (expect 80)', 'ms', added, { runs: PINGS }),
+    single('link check: round trip added by 20 ± 10 ms each way (expect 40–45)', 'ms', jitterAdded, { runs: PINGS }),
+    ...caps.map((kbps) => single(`link check: UDP at twice a ${kbps} kbit/s cap, delivered`, 'kbit/s', flood[kbps])),
+    single('link check: bulk TCP up at a 64 kbit/s cap', 'kbit/s', tcp.up),
+    single('link check: bulk TCP down at a 64 kbit/s cap', 'kbit/s', tcp.down),
+    single('link check: one-way loss at 3 %, from UDP echoes', '%', loss * 100, { runs: DATAGRAMS }),
+  ];
+  return { figures, problems, details: { roundTripMs: { base, delayed, jittered }, floodKbps: flood, tcpKbps: tcp, loss } };
+}
