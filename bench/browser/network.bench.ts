@@ -2,18 +2,19 @@
  * Network: the persona's lines through a real call (Chromium, the SDK from dist/, the local
  * server) over impaired links, compared with the reference lines as they reach the SDK's
  * <audio> element. The link is lib/network/lab.mjs: a user-space emulator between two TUN
- * devices, the server in a namespace nested inside the benchmark's. The emulator is checked
+ * devices, the server in a namespace nested inside the benchmark's. The instruments are checked
  * first (lib/network/self-test.mjs); then every profile runs REPEATS calls per codec, the
- * codecs taking turns, and last a clean call in which the rep talks all the time.
+ * codecs taking turns, and last the clean link again with a rep who talks all the time.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { Browser, BrowserType, Page } from '@playwright/test';
 import { AUTOPLAY_ARGS, CHROMIUM_ARGS, FAKE_MIC_ARGS } from '../../playwright.config.ts';
+import { epochNow } from '../lib/network/frame-tap.mjs';
 import { startLab } from '../lib/network/lab.mjs';
-import { CODECS, LINES, linePcm, PROFILES, talkingRepPcm } from '../lib/network/profiles.mjs';
-import { analyseCall, bothTalkTable, profileTable, summariseCalls, targetFigures } from '../lib/network/report.mjs';
-import { checkAnalysis, checkLink } from '../lib/network/self-test.mjs';
+import { BOTH_TALK, CODECS, LINES, PROFILES, talkingRepPcm } from '../lib/network/profiles.mjs';
+import { analyseCall, networkReport } from '../lib/network/report.mjs';
+import { checkInstruments } from '../lib/network/self-test.mjs';
 import { recordBench } from '../lib/results.mjs';
 import { fakeMicArgs } from '../lib/wav.mjs';
 import { endCall, startCall } from './calls.ts';
@@ -37,9 +38,6 @@ type CallRecord = Parameters<typeof analyseCall>[0];
 
 interface Playback {
   batches: { at: number; levels: number[] }[];
-  frames: [number, number][];
-  lastSeq: number;
-  codec: string | undefined;
   recording: boolean;
   loudUntil: number;
   recordedUntil: number;
@@ -63,17 +61,17 @@ async function openPage(browser: Browser, pageUrl: string, codec: string): Promi
   return page;
 }
 
-/** One call: the lines one after the other, each once the one before has reached the page and played out. */
+/** One call: the lines one after the other, each once the one before has arrived and played out. */
 async function runCall(lab: Lab, browser: Browser, pageUrl: string, profile: string, codec: string): Promise<CallRecord> {
   const page = await openPage(browser, pageUrl, codec);
   const record: CallRecord = { profile, codec, lines: [], batches: [], reconnecting: 0, uplink: { transitMs: [], lost: 0 } };
   try {
     await startCall(page, { url: lab.apiBase, mintToken: lab.mintToken });
-    const negotiated = await page.evaluate(() => window.__playback.codec);
-    if (negotiated !== codec) throw new Error(`asked for ${codec}, the gateway chose ${negotiated}`);
+    if (lab.traffic.codec !== codec) throw new Error(`asked for ${codec}, the gateway chose ${lab.traffic.codec}`);
     await page.waitForFunction(() => window.__playback.recording || window.__playback.error, undefined, { timeout: 10_000 });
     for (const file of LINES) {
-      const saidAt = await page.evaluate(() => performance.now());
+      const saidAt = epochNow();
+      const giveUpAt = saidAt + LINE_TIMEOUT_MS;
       const { firstSeq, lastSeq } = await lab.say(file);
       const line = {
         file,
@@ -86,14 +84,14 @@ async function runCall(lab: Lab, browser: Browser, pageUrl: string, profile: str
         arrivalMs: 0,
       };
       record.lines.push(line);
+      const arrivedAt = await lab.traffic.arrivalOf(lastSeq, LINE_TIMEOUT_MS);
       await page.waitForFunction(
-        ([seq, pauseMs]) => {
+        ([arrived, pauseMs]) => {
           const playback = window.__playback;
-          const arrived = playback.lastSeq >= seq ? playback.frames.at(-1)?.[1] : undefined;
-          return arrived !== undefined && playback.recordedUntil - Math.max(arrived, playback.loudUntil) >= pauseMs;
+          return playback.recordedUntil - Math.max(arrived, playback.loudUntil) >= pauseMs;
         },
-        [lastSeq, PAUSE_MS] as const,
-        { timeout: LINE_TIMEOUT_MS, polling: 20 },
+        [arrivedAt, PAUSE_MS] as const,
+        { timeout: Math.max(1000, giveUpAt - epochNow()), polling: 20 },
       );
       line.complete = true;
     }
@@ -102,23 +100,21 @@ async function runCall(lab: Lab, browser: Browser, pageUrl: string, profile: str
   }
   const seen = await page.evaluate(() => ({
     playback: window.__playback,
-    timeOrigin: performance.timeOrigin,
-    now: performance.now(),
     reconnecting: window.bench.events.filter((event) => event.name === 'reconnecting').length,
   }));
   record.batches = seen.playback.batches;
   record.reconnecting = seen.reconnecting;
   if (seen.playback.error) record.error ??= `recorder: ${seen.playback.error}`;
   record.lines.forEach((line, index) => {
-    line.until = record.lines[index + 1]?.saidAt ?? seen.now;
+    line.until = record.lines[index + 1]?.saidAt ?? seen.playback.recordedUntil;
   });
-  const arrivals = new Map(seen.playback.frames);
+  const { arrivals } = lab.traffic;
   for (const line of record.lines) {
     const first = arrivals.get(line.firstSeq);
     const last = arrivals.get(line.lastSeq);
     if (first === undefined || last === undefined || last <= first) continue;
     line.arrivalMs = last - first;
-    line.bytes = await lab.bytesBetween(seen.timeOrigin + first, seen.timeOrigin + last);
+    line.bytes = await lab.bytesBetween(first, last);
   }
   await endCall(page).catch(() => undefined);
   await page.context().close();
@@ -131,80 +127,56 @@ function launch(browserType: BrowserType, micArgs: string[]): Promise<Browser> {
   return browserType.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...micArgs, ...AUTOPLAY_ARGS] });
 }
 
+/** What the rep's fake microphone plays in each part of the run. */
+const RUNS = [
+  // The end-to-end fixture's sentence and silence, looped, over every profile.
+  { micArgs: () => FAKE_MIC_ARGS, profiles },
+  // A rep who talks all the time while the persona speaks, on a clean link.
+  { micArgs: () => fakeMicArgs('talking-rep', talkingRepPcm()), profiles: [BOTH_TALK] },
+];
+
 test('network', async ({ playwright, pageUrl }) => {
   test.setTimeout(90 * 60_000);
   const lab = await startLab();
-  const started = performance.now();
-  const load: { step: string; loadAverage1m: number }[] = [];
-  const noteLoad = (step: string) => load.push({ step, loadAverage1m: loadavg()[0] ?? 0 });
   try {
-    noteLoad('start');
-    const check = await checkLink(lab);
-    const problems = [...check.problems, ...checkAnalysis()];
-    if (problems.length > 0) throw new Error(`the instruments miss: ${problems.join('; ')}`);
+    const started = performance.now();
+    const load = [{ step: 'start', loadAverage1m: loadavg()[0] ?? 0 }];
+    const check = await checkInstruments(lab);
     console.error(`  link and analysis checks passed in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-
     const codecs = Object.keys(CODECS);
     const recorded: CallRecord[] = [];
-    const measure = async (browser: Browser, profile: string, codec: string) => {
-      const record = await runCall(lab, browser, pageUrl, profile, codec);
-      recorded.push(record);
-      return analyseCall(record);
-    };
     const rows: { profile: string; codec: string; calls: ReturnType<typeof analyseCall>[] }[] = [];
-    // The rep's fake microphone: the end-to-end fixture's sentence and silence, looped.
-    const browser = await launch(playwright.chromium, FAKE_MIC_ARGS);
-    try {
-      for (const { name, link } of profiles) {
-        await lab.impair({ up: link, down: link });
-        const byCodec = new Map(codecs.map((codec) => [codec, [] as ReturnType<typeof analyseCall>[]]));
-        for (let repeat = 0; repeat < REPEATS; repeat += 1) {
-          for (const codec of codecs) {
-            const call = await measure(browser, name, codec);
-            byCodec.get(codec)?.push(call);
-            console.error(`  ${name}, ${codec}, call ${repeat + 1}: ${call.error ?? 'ok'}`);
+    for (const { micArgs, profiles: measured } of RUNS) {
+      const browser = await launch(playwright.chromium, micArgs());
+      try {
+        for (const { name, link } of measured) {
+          await lab.impair({ up: link, down: link });
+          const byCodec = codecs.map((codec) => ({ profile: name, codec, calls: [] as ReturnType<typeof analyseCall>[] }));
+          for (let repeat = 1; repeat <= REPEATS; repeat += 1) {
+            for (const row of byCodec) {
+              const record = await runCall(lab, browser, pageUrl, name, row.codec);
+              recorded.push(record);
+              row.calls.push(analyseCall(record));
+              console.error(`  ${name}, ${row.codec}, call ${repeat}: ${record.error ?? 'ok'}`);
+            }
           }
+          rows.push(...byCodec);
+          load.push({ step: name, loadAverage1m: loadavg()[0] ?? 0 });
         }
-        noteLoad(name);
-        for (const [codec, calls] of byCodec) rows.push({ profile: name, codec, calls });
+      } finally {
+        await browser.close();
       }
-    } finally {
-      await browser.close();
     }
-
-    // Both talk: a clean link, and a rep who talks all the time while the persona speaks.
-    await lab.impair({ up: {}, down: {} });
-    const bothTalk: { codec: string; calls: ReturnType<typeof analyseCall>[] }[] = codecs.map((codec) => ({ codec, calls: [] }));
-    const talking = await launch(playwright.chromium, fakeMicArgs('talking-rep', talkingRepPcm()));
-    try {
-      for (let repeat = 0; repeat < REPEATS; repeat += 1) {
-        for (const row of bothTalk) row.calls.push(await measure(talking, 'both talk', row.codec));
-      }
-    } finally {
-      await talking.close();
-    }
-    noteLoad('both talk');
-
     mkdirSync(new URL('.', RECORDINGS_FILE), { recursive: true });
     writeFileSync(RECORDINGS_FILE, JSON.stringify(recorded));
-    const summarised = rows.map((row) => ({ ...row, summary: summariseCalls(row.calls) }));
-    const bothSummarised = bothTalk.map((row) => ({ ...row, summary: summariseCalls(row.calls) }));
-    const runMinutes = (performance.now() - started) / 60_000;
-    const loads = load.map(({ loadAverage1m }) => loadAverage1m);
-    const heading = `Network benchmark, ${REPEATS} calls of ${LINES.length} lines per profile and codec; run took ${runMinutes.toFixed(1)} min; 1-minute load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}.`;
-    const tables = [
-      `${heading}\n\n${profileTable(summarised)}`,
-      `Bytes on the wire while both talk (clean link, IP bytes per direction while the persona's frames arrive):\n\n${bothTalkTable(bothSummarised)}`,
-    ];
-    recordBench('network', [...check.figures, ...targetFigures(summarised, bothSummarised)], {
-      tables,
+    const report = networkReport({
+      rows,
+      repeats: REPEATS,
+      runMinutes: (performance.now() - started) / 60_000,
       load,
-      runMinutes,
-      lineSeconds: Object.fromEntries(LINES.map((file) => [file, linePcm(file).length / 16_000])),
-      linkCheck: check.details,
-      rows: summarised,
-      bothTalk: bothSummarised,
+      linkCounts: await lab.counts(),
     });
+    recordBench('network', [...check.figures, ...report.figures], { ...report.details, linkCheck: check.details });
   } finally {
     await lab.close();
   }

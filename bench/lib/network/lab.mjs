@@ -15,6 +15,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { mintToken } from '../athos-api.mjs';
+import { CallTraffic } from './call-traffic.mjs';
 import { startProxy } from './proxy.mjs';
 
 const BROWSER_IF = 'athos-br';
@@ -127,11 +128,10 @@ export async function startLab() {
       },
     });
     const [{ ready }] = await once(server, 'message');
+    let traffic = new CallTraffic();
     // Named by its link-side socket's port, as the server's tap names the same connection.
-    const forwarder = await startProxy(
-      { host: '127.0.0.1', port: PORT },
-      { host: SERVER_ADDRESS, port: PORT },
-      (_, upstream) => upstream.localPort,
+    const forwarder = await startProxy({ host: '127.0.0.1', port: PORT }, { host: SERVER_ADDRESS, port: PORT }, (_, upstream) =>
+      traffic.observe(/** @type {number} */ (upstream.localPort)),
     );
     const athos = { url: `http://127.0.0.1:${PORT}`, apiKey: ready.apiKey };
     return {
@@ -140,10 +140,16 @@ export async function startLab() {
       mintToken: () => mintToken(athos),
       /** @param {{ up: LinkProfile, down: LinkProfile }} profile */
       impair: (profile) => link.ask({ set: profile }),
+      /** What the forwarder has seen of the current call. */
+      get traffic() {
+        return traffic;
+      },
       /** Cuts the forwarded connections and empties the link, so a call starts on an idle link. */
       reset: async () => {
         forwarder.reset();
+        traffic = new CallTraffic();
         await link.ask({ flush: true });
+        await ask({ frameTimes: true });
       },
       /** @returns {Promise<LinkCounts>} */
       counts: () => link.ask({ stats: true }),
@@ -155,17 +161,15 @@ export async function startLab() {
       /** @returns {Promise<{ firstSeq: number, lastSeq: number }>} */
       say: (file) => ask({ say: file }),
       /**
-       * Each binary message the browser sent since the last call of this, by WebSocket: how long
-       * it took from the forwarder to the gateway's tap (ms), in order; and how many never arrived.
+       * Each binary message the browser sent in the current call, by WebSocket: how long it took
+       * from the forwarder to the gateway's tap (ms), in order; and how many never arrived.
        * @returns {Promise<{ transitMs: number[][], lost: number }>}
        */
       async uplinkTransits() {
-        const sent = forwarder.takeFrameTimes();
         const { times: arrived } = await ask({ frameTimes: true });
         const transitMs = [];
         let lost = 0;
-        for (const [key, times] of Object.entries(sent)) {
-          if (times.length === 0) continue;
+        for (const [key, times] of traffic.sent) {
           const there = arrived[key] ?? [];
           transitMs.push(there.map((at, k) => at - times[k]));
           lost += times.length - there.length;

@@ -21,6 +21,9 @@ export const PROFILES = [
   { name: 'mobile: 60 ± 30 ms, 2 % loss, 1 Mbit/s', link: { delayMs: 60, jitterMs: 30, loss: 0.02, rateBps: 1_000_000 } },
 ];
 
+/** The clean link again, with a rep who talks all the time (talkingRepPcm): bytes while both talk. */
+export const BOTH_TALK = { name: 'both talk', link: {} };
+
 /**
  * The codecs compared, and how a call is made to use each: init scripts from bench/page/probes/
  * that run before the SDK loads (a page without `AudioEncoder` cannot offer Opus, for one).

@@ -5,7 +5,7 @@
 import { repeated, single } from '../figures.mjs';
 import { summarize } from '../stats.mjs';
 import { compareLine, pcmLevels, toDb, WINDOW_MS } from './playback-analysis.mjs';
-import { linePcm } from './profiles.mjs';
+import { BOTH_TALK, LINES, linePcm } from './profiles.mjs';
 
 /** A rep's frame that took this much longer over the link than the call's quickest one is late. */
 const LATE_MS = 100;
@@ -19,8 +19,8 @@ function reference(file) {
 /**
  * @typedef {object} LinePlayed
  * @property {string} file
- * @property {number} saidAt page time (ms) the gateway was told to say it
- * @property {number} until page time (ms) the next line was said, or the recording ended
+ * @property {number} saidAt when the persona was told to say it (epoch ms, as every time here)
+ * @property {number} until when the next line was said, or the recording ended
  * @property {number} firstSeq
  * @property {number} lastSeq
  * @property {boolean} complete whether its last frame reached the page in time
@@ -38,7 +38,7 @@ function reference(file) {
  * @property {string} [error] why the call could not finish
  */
 
-/** The recorded windows from `from` to `to` (page ms), as dB. */
+/** The recorded windows from `from` to `to`, as dB. */
 function playedBetween(batches, from, to) {
   const levels = [];
   for (const { at, levels: batch } of batches) {
@@ -87,7 +87,7 @@ export function analyseCall(call) {
 const numbers = (values) => values.filter((value) => typeof value === 'number' && Number.isFinite(value));
 
 /** One profile and codec, over its calls. */
-export function summariseCalls(calls) {
+function summariseCalls(calls) {
   const lines = calls.flatMap((call) => call.lines);
   const speech = lines.reduce((sum, line) => sum + line.speechWindows, 0);
   const dropped = lines.reduce((sum, line) => sum + line.droppedWindows, 0);
@@ -118,7 +118,7 @@ const pair = ({ median, max }) => `${format(median)} / ${format(max)}`;
 /**
  * @param {{ profile: string, codec: string, summary: ReturnType<typeof summariseCalls> }[]} rows
  */
-export function profileTable(rows) {
+function profileTable(rows) {
   const lines = [
     '| Profile | Codec | Calls / lines | Dropouts (% of speech windows) | Longest gap (ms, median / max of lines) | Stretch (%, median / max) | False `reconnecting` | Uplink frames > 100 ms late | Down kbit/s (median) | Up kbit/s (median) | `say` → first sound (ms, median) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -134,7 +134,7 @@ export function profileTable(rows) {
 }
 
 /** @param {{ codec: string, summary: ReturnType<typeof summariseCalls> }[]} rows */
-export function bothTalkTable(rows) {
+function bothTalkTable(rows) {
   const lines = [
     '| Codec | Calls / lines | Down: persona → rep (kbit/s, median / max) | Up: rep → gateway (kbit/s, median / max) |',
     '| --- | --- | --- | --- |',
@@ -148,12 +148,11 @@ export function bothTalkTable(rows) {
 /**
  * The figures with the targets of issue 13 (set for Opus; pcm16 shows where the SDK starts).
  * @param {{ profile: string, codec: string, summary: ReturnType<typeof summariseCalls>, calls: object[] }[]} rows
- * @param {{ codec: string, summary: ReturnType<typeof summariseCalls>, calls: object[] }[]} bothTalk
  */
-export function targetFigures(rows, bothTalk) {
+function targetFigures(rows) {
   const figures = [];
   const linesOf = (calls) => calls.flatMap((call) => call.lines);
-  for (const { codec, calls } of bothTalk) {
+  for (const { codec, calls } of rows.filter((row) => row.profile === BOTH_TALK.name)) {
     const lines = linesOf(calls);
     figures.push(
       repeated(`${codec}: bytes on the wire while both talk, down (IP kbit/s)`, 'kbit/s', numbers(lines.map((l) => l.downKbps)), {
@@ -188,4 +187,48 @@ export function targetFigures(rows, bothTalk) {
     }
   }
   return figures;
+}
+
+/** The emulator's own lateness over the run: how precise the link was on the machine as loaded. */
+function emulatorFigures(linkCounts) {
+  const { up, down } = linkCounts;
+  const delivered = Math.max(1, (up.delivered ?? 0) + (down.delivered ?? 0));
+  const share = (key) => (100 * ((up[key] ?? 0) + (down[key] ?? 0))) / delivered;
+  return [
+    single('link emulator: packets it delivered > 1 ms after due, whole run', '%', share('deliveredOver1msLate'), {
+      runs: delivered,
+    }),
+    single('link emulator: packets it delivered > 5 ms after due, whole run', '%', share('deliveredOver5msLate'), {
+      runs: delivered,
+    }),
+  ];
+}
+
+/**
+ * Everything the run reports: its figures and the details kept in latest.json, tables included.
+ * @param {{ rows: { profile: string, codec: string, calls: ReturnType<typeof analyseCall>[] }[], repeats: number,
+ *   runMinutes: number, load: { step: string, loadAverage1m: number }[], linkCounts: import('./lab.mjs').LinkCounts }} run
+ */
+export function networkReport({ rows, repeats, runMinutes, load, linkCounts }) {
+  const summarised = rows.map((row) => ({ ...row, summary: summariseCalls(row.calls) }));
+  const loads = load.map(({ loadAverage1m }) => loadAverage1m);
+  const heading =
+    `Network benchmark, ${repeats} calls of ${LINES.length} lines per profile and codec; the run took ` +
+    `${runMinutes.toFixed(1)} min; 1-minute load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}.`;
+  const profiles = summarised.filter((row) => row.profile !== BOTH_TALK.name);
+  const bothTalk = summarised.filter((row) => row.profile === BOTH_TALK.name);
+  return {
+    figures: [...emulatorFigures(linkCounts), ...targetFigures(summarised)],
+    details: {
+      tables: [
+        `${heading}\n\n${profileTable(profiles)}`,
+        `Bytes on the wire while both talk (clean link, a rep who talks all the time; IP bytes per direction while the persona's frames arrive):\n\n${bothTalkTable(bothTalk)}`,
+      ],
+      runMinutes,
+      load,
+      linkCounts,
+      lineSeconds: Object.fromEntries(LINES.map((file) => [file, linePcm(file).length / 16_000])),
+      rows: summarised,
+    },
+  };
 }

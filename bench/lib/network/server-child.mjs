@@ -7,20 +7,24 @@
  * TCP sink and a TCP source). It answers lab.mjs over IPC:
  *   { configure: { ifname, address, peer, port, services } } → { ready: { apiKey } }
  *   { id, say: file } → { id, firstSeq, lastSeq }
- *   { id, frameTimes: true } → { id, times: { [link-side port]: epoch ms[] } }, forgotten after
+ *   { id, frameTimes: true } → { id, times: { [link-side port]: epoch ms[] } }: when each binary
+ *     message from the browser reached the gateway, by socket, since the last such request
  */
 import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { startAthosServer } from '../../../server/index.js';
 import { loadLineAudio } from '../../../server/persona/audio.js';
+import { OPCODE_BINARY } from './frame-tap.mjs';
 import { linesPersonaFactory } from './lines-persona.mjs';
 import { startProxy } from './proxy.mjs';
 
+/** Bounded memory: an hour of 20 ms frames per socket. */
+const MAX_FRAMES = 180_000;
 /** @type {import('./lines-persona.mjs').LinesPersona | null} the latest call's */
 let persona = null;
-/** @type {Awaited<ReturnType<typeof startProxy>> | null} */
-let tap = null;
+/** @type {Map<number, number[]>} */
+let arrivals = new Map();
 
 function ip(...args) {
   const result = spawnSync('ip', args, { encoding: 'utf8' });
@@ -66,7 +70,15 @@ async function configure({ ifname, address, peer, port, services }) {
     apiKey: 'ath_test_netbench',
     createPersona: linesPersonaFactory(await loadLineAudio(), (created) => (persona = created)),
   });
-  tap = await startProxy({ host: address, port }, { host: '127.0.0.1', port }, (client) => client.remotePort);
+  await startProxy({ host: address, port }, { host: '127.0.0.1', port }, (client) => {
+    const times = [];
+    arrivals.set(/** @type {number} */ (client.remotePort), times);
+    return {
+      fromClient: (opcode, _, now) => {
+        if (opcode === OPCODE_BINARY && times.length < MAX_FRAMES) times.push(now);
+      },
+    };
+  });
   await startServices(services);
   process.send({ ready: { apiKey: server.apiKey } });
 }
@@ -74,7 +86,11 @@ async function configure({ ifname, address, peer, port, services }) {
 function answer({ id, say, frameTimes }) {
   try {
     if (say) return { id, ...persona.say(say) };
-    if (frameTimes) return { id, times: tap.takeFrameTimes() };
+    if (frameTimes) {
+      const times = Object.fromEntries(arrivals);
+      arrivals = new Map();
+      return { id, times };
+    }
     return { id, error: 'unknown request' };
   } catch (error) {
     return { id, error: error.message };
