@@ -71,8 +71,8 @@ export class CallTraffic {
     } catch {
       return;
     }
-    // A gateway that negotiates nothing speaks pcm16.
-    if (message?.type === 'live') this.codec = message.codec ?? message.audio?.codec ?? 'pcm16';
+    // docs/protocol.md: `live` names the codec in `audio.codec`; a gateway of version 1 names none and speaks pcm16.
+    if (message?.type === 'live') this.codec = message.audio?.codec ?? 'pcm16';
   }
 
   #frame(seq, now) {
