@@ -36,20 +36,6 @@ const RECORDINGS_FILE = new URL('../results/network-recordings.json', import.met
 type Lab = Awaited<ReturnType<typeof startLab>>;
 type CallRecord = Parameters<typeof analyseCall>[0];
 
-interface Playback {
-  batches: { at: number; levels: number[] }[];
-  recording: boolean;
-  loudUntil: number;
-  recordedUntil: number;
-  error?: string;
-}
-
-declare global {
-  interface Window {
-    __playback: Playback;
-  }
-}
-
 async function openPage(browser: Browser, pageUrl: string, codec: string): Promise<Page> {
   const context = await browser.newContext({ permissions: ['microphone'] });
   const page = await context.newPage();

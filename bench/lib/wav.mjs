@@ -5,7 +5,10 @@ import { join } from 'node:path';
 
 const SAMPLE_RATE = 16_000;
 
-/** 16-bit mono PCM at 16 kHz as a WAV file. */
+/**
+ * 16-bit mono PCM at 16 kHz as a WAV file.
+ * @param {Int16Array} pcm
+ */
 function wavFile(pcm) {
   const data = pcm.length * 2;
   const wav = Buffer.alloc(44 + data);
@@ -25,7 +28,11 @@ function wavFile(pcm) {
   return wav;
 }
 
-/** Chromium flags for a fake microphone that captures `pcm` (16 kHz mono), looped; `name` names the temporary file. */
+/**
+ * Chromium flags for a fake microphone that captures `pcm` (16 kHz mono), looped.
+ * @param {string} name names the temporary file
+ * @param {Int16Array} pcm
+ */
 export function fakeMicArgs(name, pcm) {
   const file = join(tmpdir(), `athos-bench-${name}.wav`);
   writeFileSync(file, wavFile(pcm));

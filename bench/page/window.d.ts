@@ -55,6 +55,20 @@ export interface AudioOnsets {
   jitterBufferMs(): Promise<number | null>;
 }
 
+/** probes/playback-recorder.js: what the SDK's `<audio>` element plays, 10 ms at a time. */
+export interface PlaybackRecorder {
+  /** Mean squares of 10 ms windows at 16 kHz, in batches; `at` is the first window's time (epoch ms). */
+  batches: { at: number; levels: number[] }[];
+  /** Whether the element's audio is being measured yet. */
+  recording: boolean;
+  /** When the element was last heard (epoch ms). */
+  loudUntil: number;
+  /** Where the recording reaches (epoch ms). */
+  recordedUntil: number;
+  /** Why the recorder could not start, if it could not. */
+  error?: string;
+}
+
 /** probes/resources.js */
 export interface ResourceProbe {
   /** What is still held, by description. */
@@ -68,5 +82,6 @@ declare global {
     __timeline: Timeline;
     __onsets: AudioOnsets;
     __resources: ResourceProbe;
+    __playback: PlaybackRecorder;
   }
 }

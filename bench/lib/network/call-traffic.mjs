@@ -64,6 +64,7 @@ export class CallTraffic {
     });
   }
 
+  /** @param {Buffer} head a whole text message (control messages are small) */
   #control(head) {
     let message;
     try {
@@ -75,6 +76,10 @@ export class CallTraffic {
     if (message?.type === 'live') this.codec = message.audio?.codec ?? 'pcm16';
   }
 
+  /**
+   * @param {number} seq
+   * @param {number} now epoch ms
+   */
   #frame(seq, now) {
     // A resume sends unacknowledged frames again; only the first arrival counts.
     if (seq <= this.lastSeq || this.arrivals.size >= MAX_FRAMES) return;

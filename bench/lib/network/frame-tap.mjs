@@ -22,6 +22,7 @@ const BINARY_HEAD_BYTES = 4;
 export class WebSocketTap {
   /** @type {'handshake' | 'frames' | 'other'} */
   #state = 'handshake';
+  /** @type {Buffer} bytes of a handshake or frame header not complete yet */
   #pending = Buffer.alloc(0);
   /** @type {{ opcode: number, mask: Buffer | null, left: number, offset: number, head: Buffer, headLength: number } | null} */
   #frame = null;
@@ -66,8 +67,8 @@ export class WebSocketTap {
       const frame = this.#frame;
       const taken = Math.min(frame.left, data.length);
       for (let i = 0; i < taken && frame.headLength < frame.head.length; i += 1) {
-        const mask = frame.mask ? frame.mask[(frame.offset + i) % 4] : 0;
-        frame.head[frame.headLength++] = data[i] ^ mask;
+        const mask = frame.mask?.[(frame.offset + i) % 4] ?? 0;
+        frame.head[frame.headLength++] = (data[i] ?? 0) ^ mask;
       }
       frame.left -= taken;
       frame.offset += taken;
@@ -81,16 +82,20 @@ export class WebSocketTap {
   }
 }
 
-/** The header of the frame at the start of `data`, or null while it is incomplete. */
+/**
+ * The header of the frame at the start of `data`, or null while it is incomplete.
+ * @param {Buffer} data
+ */
 function frameHeader(data) {
+  const [first = 0, second = 0] = data;
   if (data.length < 2) return null;
-  const short = data[1] & 0x7f;
+  const short = second & 0x7f;
   const extra = short === 126 ? 2 : short === 127 ? 8 : 0;
-  const masked = (data[1] & 0x80) !== 0;
+  const masked = (second & 0x80) !== 0;
   const headerLength = 2 + extra + (masked ? 4 : 0);
   if (data.length < headerLength) return null;
   const left = short === 126 ? data.readUInt16BE(2) : short === 127 ? Number(data.readBigUInt64BE(2)) : short;
-  const opcode = data[0] & 0x0f;
+  const opcode = first & 0x0f;
   const keep = opcode === OPCODE_TEXT ? TEXT_HEAD_BYTES : opcode === OPCODE_BINARY ? BINARY_HEAD_BYTES : 0;
   return {
     opcode,

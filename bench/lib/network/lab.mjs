@@ -16,6 +16,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { mintToken } from '../athos-api.mjs';
 import { CallTraffic } from './call-traffic.mjs';
+import { ip } from './ip.mjs';
 import { startProxy } from './proxy.mjs';
 
 const BROWSER_IF = 'athos-br';
@@ -24,7 +25,11 @@ const BROWSER_ADDRESS = '10.77.0.1';
 const SERVER_ADDRESS = '10.77.0.2';
 /** The Athos server's port in its namespace and the forwarder's on 127.0.0.1. */
 const PORT = 8787;
-/** The self-test's services behind the link: TCP and UDP echo, a TCP sink and a TCP source. */
+/**
+ * The self-test's services behind the link: TCP and UDP echo, a TCP sink and a TCP source.
+ * @typedef {{ host: string, echoPort: number, discardPort: number, sourcePort: number }} Services
+ * @type {Services}
+ */
 const SERVICES = { host: SERVER_ADDRESS, echoPort: 7, discardPort: 9, sourcePort: 19 };
 const EMULATOR = new URL('./link-emulator.py', import.meta.url).pathname;
 const SERVER_CHILD = new URL('./server-child.mjs', import.meta.url).pathname;
@@ -37,11 +42,6 @@ const MAX_LIFETIME_S = 3 * 3600;
  * @typedef {Record<'up' | 'down', Record<string, number>>} LinkCounts
  */
 
-function ip(...args) {
-  const result = spawnSync('ip', args, { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`ip ${args.join(' ')}: ${result.stderr.trim()}`);
-}
-
 /** Debian's python3 runs the emulator; a fresh machine gets it from apt-get like Chromium. */
 function ensurePython() {
   if (spawnSync('python3', ['--version']).status === 0) return;
@@ -51,33 +51,48 @@ function ensurePython() {
     ['update', '-qq'],
     ['install', '-y', '-qq', 'python3'],
   ]) {
-    const [command, ...rest] = [...asRoot, 'apt-get', ...args];
+    const [command = 'apt-get', ...rest] = [...asRoot, 'apt-get', ...args];
     if (spawnSync(command, rest, { stdio: 'inherit' }).status !== 0) throw new Error('could not install python3');
   }
 }
 
-/** A child process that answers one JSON line per request line, in order. */
+/** @typedef {{ resolve: (answer: unknown) => void, reject: (error: Error) => void }} Pending */
+
+/**
+ * A child process that answers one JSON line per request line, in order.
+ * @param {import('node:child_process').ChildProcessByStdio<import('node:stream').Writable, import('node:stream').Readable, null>} child
+ */
 function lineChannel(child) {
+  /** @type {Pending[]} */
   const waiting = [];
   createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.resolve(JSON.parse(line)));
   child.on('exit', (code) => {
     for (const { reject } of waiting.splice(0)) reject(new Error(`the link emulator exited (${code})`));
   });
+  /** @returns {Promise<unknown>} */
+  const next = () => new Promise((resolve, reject) => waiting.push({ resolve, reject }));
   return {
-    next: () => new Promise((resolve, reject) => waiting.push({ resolve, reject })),
+    next,
+    /** @param {object} request */
     ask(request) {
-      const answer = this.next();
+      const answer = next();
       child.stdin.write(`${JSON.stringify(request)}\n`);
       return answer;
     },
   };
 }
 
-/** A child process that answers `{ id, … }` messages over IPC. */
+/**
+ * A child process that answers `{ id, … }` messages over IPC, or `{ id, error }`.
+ * @param {import('node:child_process').ChildProcess} child
+ * @returns {(request: object) => Promise<unknown>}
+ */
 function ipcChannel(child) {
+  /** @type {Map<number, Pending>} */
   const waiting = new Map();
   let nextId = 1;
-  child.on('message', (message) => {
+  child.on('message', (/** @type {{ id?: number, error?: string }} */ message) => {
+    if (message.id === undefined) return;
     const pending = waiting.get(message.id);
     waiting.delete(message.id);
     if (message.error) pending?.reject(new Error(message.error));
@@ -127,7 +142,7 @@ export async function startLab() {
         services: SERVICES,
       },
     });
-    const [{ ready }] = await once(server, 'message');
+    const [{ ready }] = /** @type {[{ ready: { apiKey: string } }]} */ (await once(server, 'message'));
     let traffic = new CallTraffic();
     // Named by its link-side socket's port, as the server's tap names the same connection.
     const forwarder = await startProxy({ host: '127.0.0.1', port: PORT }, { host: SERVER_ADDRESS, port: PORT }, (_, upstream) =>
@@ -139,7 +154,9 @@ export async function startLab() {
       apiBase: athos.url,
       mintToken: () => mintToken(athos),
       /** @param {{ up: LinkProfile, down: LinkProfile }} profile */
-      impair: (profile) => link.ask({ set: profile }),
+      impair: async (profile) => {
+        await link.ask({ set: profile });
+      },
       /** What the forwarder has seen of the current call. */
       get traffic() {
         return traffic;
@@ -151,28 +168,33 @@ export async function startLab() {
         await link.ask({ flush: true });
         await ask({ frameTimes: true });
       },
-      /** @returns {Promise<LinkCounts>} */
-      counts: () => link.ask({ stats: true }),
+      /** The emulator's counters per direction since it started. */
+      counts: () => /** @type {Promise<LinkCounts>} */ (link.ask({ stats: true })),
       /**
        * IP bytes delivered per direction between two wall-clock times (epoch ms, 10 ms bins).
-       * @returns {Promise<{ up: number, down: number }>}
+       * @param {number} fromMs
+       * @param {number} toMs
        */
-      bytesBetween: (fromMs, toMs) => link.ask({ bytes: [fromMs, toMs] }),
-      /** @returns {Promise<{ firstSeq: number, lastSeq: number }>} */
-      say: (file) => ask({ say: file }),
+      bytesBetween: (fromMs, toMs) => /** @type {Promise<{ up: number, down: number }>} */ (link.ask({ bytes: [fromMs, toMs] })),
+      /**
+       * Tells the persona of the current call to say a line (a file of server/persona/audio/).
+       * @param {string} file
+       */
+      say: (file) => /** @type {Promise<{ firstSeq: number, lastSeq: number }>} */ (ask({ say: file })),
       /**
        * Each binary message the browser sent in the current call, by WebSocket: how long it took
        * from the forwarder to the gateway's tap (ms), in order; and how many never arrived.
        * @returns {Promise<{ transitMs: number[][], lost: number }>}
        */
       async uplinkTransits() {
-        const { times: arrived } = await ask({ frameTimes: true });
+        const { times: arrived } = /** @type {{ times: Record<string, number[]> }} */ (await ask({ frameTimes: true }));
+        /** @type {number[][]} */
         const transitMs = [];
         let lost = 0;
-        for (const [key, times] of traffic.sent) {
-          const there = arrived[key] ?? [];
-          transitMs.push(there.map((at, k) => at - times[k]));
-          lost += times.length - there.length;
+        for (const [key, sent] of traffic.sent) {
+          const there = (arrived[key] ?? []).slice(0, sent.length);
+          transitMs.push(there.map((at, k) => at - (sent[k] ?? at)));
+          lost += sent.length - there.length;
         }
         return { transitMs, lost };
       },

@@ -17,7 +17,9 @@ export function linesPersonaFactory(lineAudio, onCall) {
   };
 }
 
-/** @implements {import('../../../server/persona/engine.js').PersonaEngine} */
+/** @typedef {import('../../../server/persona/engine.js').PersonaEngine} PersonaEngine */
+
+/** @implements {PersonaEngine} */
 export class LinesPersona {
   /** @param {import('../../../server/persona/audio.js').LineAudio} lineAudio */
   constructor(lineAudio) {

@@ -33,34 +33,58 @@ const MOVE_MATCH = 1;
 const MOVE_INSERT = 2;
 const MOVE_DELETE = 3;
 
-/** Levels in dB (mean square re full scale) of 10 ms windows of 16 kHz PCM16. */
+/**
+ * Levels in dB (mean square re full scale) of 10 ms windows of 16 kHz PCM16.
+ * @param {Int16Array} pcm
+ */
 export function pcmLevels(pcm, sampleRate = 16000) {
   const size = (sampleRate * WINDOW_MS) / 1000;
   const levels = [];
   for (let start = 0; start + size <= pcm.length; start += size) {
     let sum = 0;
-    for (let i = start; i < start + size; i += 1) sum += (pcm[i] / 32768) ** 2;
+    for (const sample of pcm.subarray(start, start + size)) sum += (sample / 32768) ** 2;
     levels.push(toDb(sum / size));
   }
   return levels;
 }
 
-/** dB of a mean square, floored at -120. */
+/**
+ * dB of a mean square, floored at -120.
+ * @param {number} meanSquare
+ */
 export function toDb(meanSquare) {
   return 10 * Math.log10(Math.max(meanSquare, 1e-12));
 }
 
+/**
+ * @param {number[]} values
+ * @param {number} p 0–100
+ */
 function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? -120;
 }
 
-/** The reference from its first to its last speech window, and its loud level. */
+/**
+ * The last index at which `test` holds, or -1.
+ * @template T
+ * @param {ArrayLike<T>} values
+ * @param {(value: T) => boolean} test
+ */
+function lastIndexWhere(values, test) {
+  for (let i = values.length - 1; i >= 0; i -= 1) if (test(/** @type {T} */ (values[i]))) return i;
+  return -1;
+}
+
+/**
+ * The reference from its first to its last speech window, and its loud level.
+ * @param {number[]} levels
+ */
 export function trimReference(levels) {
   const peak = percentile(levels, 95);
-  const speech = (level) => level >= peak - SPEECH_BELOW_PEAK_DB;
+  const speech = (/** @type {number} */ level) => level >= peak - SPEECH_BELOW_PEAK_DB;
   const first = levels.findIndex(speech);
-  const last = levels.findLastIndex(speech);
+  const last = lastIndexWhere(levels, speech);
   return { levels: levels.slice(first, last + 1), peak };
 }
 
@@ -78,27 +102,30 @@ export function compareLine(reference, played) {
   const { levels: ref, peak } = trimReference(reference);
   const floor = peak - FLOOR_BELOW_PEAK_DB;
   const gainDb = Math.max(-MAX_GAIN_DB, Math.min(MAX_GAIN_DB, peak - percentile(played, 95)));
-  const rec = played.map((level) => Math.max(floor, level + gainDb));
-  const r = ref.map((level) => Math.max(floor, level));
-  const isSpeech = r.map((level) => level >= peak - SPEECH_BELOW_PEAK_DB);
-  const isSilent = rec.map((level) => level < peak - SILENCE_BELOW_PEAK_DB);
+  const rec = Float64Array.from(played, (level) => Math.max(floor, level + gainDb));
+  const r = Float64Array.from(ref, (level) => Math.max(floor, level));
   const n = r.length;
   const m = rec.length;
+  // Typed arrays read within their bounds; `?? floor` only satisfies the type checker.
+  const recAt = (/** @type {number} */ i) => rec[i] ?? floor;
+  const refAt = (/** @type {number} */ j) => r[j] ?? floor;
+  const isSpeech = (/** @type {number} */ j) => refAt(j) >= peak - SPEECH_BELOW_PEAK_DB;
+  const isSilent = (/** @type {number} */ i) => recAt(i) < peak - SILENCE_BELOW_PEAK_DB;
   const width = m + 1;
   // cost[j * width + i]: aligning the first j reference windows within the first i played ones.
   // Played windows before the line and after it are free (semi-global alignment).
   const cost = new Float64Array((n + 1) * width);
   const move = new Uint8Array((n + 1) * width);
-  const insertCost = (i) => (isSilent[i] ? INSERT_SILENCE : INSERT_SOUND);
-  const deleteCost = (j) => (isSpeech[j] ? DELETE_SPEECH : DELETE_SILENCE);
+  const costAt = (/** @type {number} */ k) => cost[k] ?? Number.POSITIVE_INFINITY;
   for (let j = 1; j <= n; j += 1) {
     const row = j * width;
-    cost[row] = cost[row - width] + deleteCost(j - 1);
+    const deleteCost = isSpeech(j - 1) ? DELETE_SPEECH : DELETE_SILENCE;
+    cost[row] = costAt(row - width) + deleteCost;
     move[row] = MOVE_DELETE;
     for (let i = 1; i <= m; i += 1) {
-      const match = cost[row - width + i - 1] + Math.min(MATCH_CAP, Math.abs(rec[i - 1] - r[j - 1]) / 10);
-      const insert = cost[row + i - 1] + insertCost(i - 1);
-      const remove = cost[row - width + i] + deleteCost(j - 1);
+      const match = costAt(row - width + i - 1) + Math.min(MATCH_CAP, Math.abs(recAt(i - 1) - refAt(j - 1)) / 10);
+      const insert = costAt(row + i - 1) + (isSilent(i - 1) ? INSERT_SILENCE : INSERT_SOUND);
+      const remove = costAt(row - width + i) + deleteCost;
       if (match <= insert && match <= remove) {
         cost[row + i] = match;
         move[row + i] = MOVE_MATCH;
@@ -112,11 +139,11 @@ export function compareLine(reference, played) {
     }
   }
   let end = 0;
-  for (let i = 1; i <= m; i += 1) if (cost[n * width + i] < cost[n * width + end]) end = i;
+  for (let i = 1; i <= m; i += 1) if (costAt(n * width + i) < costAt(n * width + end)) end = i;
 
   // Walk back: which played window carries each reference window (-1: none), and which
   // played windows were inserted between the line's first and last matched windows.
-  const carriedBy = new Array(n).fill(-1);
+  const carriedBy = new Int32Array(n).fill(-1);
   const inserted = new Uint8Array(m);
   for (let j = n, i = end; j > 0; ) {
     const step = move[j * width + i];
@@ -124,27 +151,25 @@ export function compareLine(reference, played) {
     else if (step === MOVE_DELETE) j -= 1;
     else inserted[--i] = 1;
   }
-  const matched = carriedBy.filter((i) => i >= 0);
   let droppedWindows = 0;
   let speechWindows = 0;
-  for (let j = 0; j < n; j += 1) {
-    if (!isSpeech[j]) continue;
+  carriedBy.forEach((i, j) => {
+    if (!isSpeech(j)) return;
     speechWindows += 1;
-    if (carriedBy[j] < 0 || rec[carriedBy[j]] < r[j] - DROPOUT_DB) droppedWindows += 1;
-  }
-  if (matched.length === 0 || droppedWindows === speechWindows) {
+    if (i < 0 || recAt(i) < refAt(j) - DROPOUT_DB) droppedWindows += 1;
+  });
+  const firstRef = carriedBy.findIndex((i) => i >= 0);
+  const lastRef = lastIndexWhere(carriedBy, (i) => i >= 0);
+  if (firstRef < 0 || droppedWindows === speechWindows) {
     return { speechWindows, droppedWindows, longestGapMs: 0, stretch: null, firstWindow: null, gainDb };
   }
-
-  const first = matched[0];
-  const last = matched[matched.length - 1];
+  const first = carriedBy[firstRef] ?? 0;
+  const last = carriedBy[lastRef] ?? 0;
   let longest = 0;
   for (let i = first, run = 0; i <= last; i += 1) {
-    run = inserted[i] && isSilent[i] ? run + 1 : 0;
+    run = inserted[i] && isSilent(i) ? run + 1 : 0;
     longest = Math.max(longest, run);
   }
-  const firstRef = carriedBy.findIndex((i) => i >= 0);
-  const lastRef = carriedBy.findLastIndex((i) => i >= 0);
   return {
     speechWindows,
     droppedWindows,

@@ -43,7 +43,10 @@ const REP_LINES = ['greeting-dennis.wav', 'greeting-harold.wav', 'greeting-tom.w
 
 const AUDIO_DIR = new URL('../../../server/persona/audio/', import.meta.url);
 
-/** A line's 16 kHz PCM16 samples. */
+/**
+ * A line's 16 kHz PCM16 samples.
+ * @param {string} file
+ */
 export function linePcm(file) {
   const data = parseWav(readFileSync(new URL(file, AUDIO_DIR)), file);
   return new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
@@ -54,8 +57,9 @@ export function talkingRepPcm() {
   const QUIET = 300; // of full scale, about -40 dBFS
   const parts = REP_LINES.map((file) => {
     const pcm = linePcm(file);
-    const loud = (sample) => Math.abs(sample) >= QUIET;
-    return pcm.subarray(pcm.findIndex(loud), pcm.findLastIndex(loud) + 1);
+    const loud = (/** @type {number} */ sample) => Math.abs(sample) >= QUIET;
+    const end = pcm.length - [...pcm].reverse().findIndex(loud);
+    return pcm.subarray(pcm.findIndex(loud), end);
   });
   const all = new Int16Array(parts.reduce((sum, part) => sum + part.length, 0));
   let offset = 0;

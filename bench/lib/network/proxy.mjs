@@ -19,9 +19,14 @@ const MAX_HELD_BYTES = 16 * 1024 * 1024;
  * @typedef {{ fromClient?: import('./frame-tap.mjs').OnMessage, fromServer?: import('./frame-tap.mjs').OnMessage }} Observer
  */
 
-/** Copies `from` to `to` as it arrives, through `tap`. */
+/**
+ * Copies `from` to `to` as it arrives, through `tap`.
+ * @param {import('node:net').Socket} from
+ * @param {import('node:net').Socket} to
+ * @param {WebSocketTap} tap
+ */
 function relay(from, to, tap) {
-  from.on('data', (chunk) => {
+  from.on('data', (/** @type {Buffer} */ chunk) => {
     tap.push(chunk, epochNow());
     to.write(chunk);
     if (to.writableLength > MAX_HELD_BYTES) {

@@ -10,10 +10,13 @@ import { BOTH_TALK, LINES, linePcm } from './profiles.mjs';
 /** A rep's frame that took this much longer over the link than the call's quickest one is late. */
 const LATE_MS = 100;
 
+/** @type {Map<string, number[]>} */
 const referenceLevels = new Map();
+/** @param {string} file */
 function reference(file) {
-  if (!referenceLevels.has(file)) referenceLevels.set(file, pcmLevels(linePcm(file)));
-  return referenceLevels.get(file);
+  const levels = referenceLevels.get(file) ?? pcmLevels(linePcm(file));
+  referenceLevels.set(file, levels);
+  return levels;
 }
 
 /**
@@ -38,8 +41,14 @@ function reference(file) {
  * @property {string} [error] why the call could not finish
  */
 
-/** The recorded windows from `from` to `to`, as dB. */
+/**
+ * The recorded windows from `from` to `to`, as dB.
+ * @param {CallRecord['batches']} batches
+ * @param {number} from
+ * @param {number} to
+ */
 function playedBetween(batches, from, to) {
+  /** @type {number[]} */
   const levels = [];
   for (const { at, levels: batch } of batches) {
     batch.forEach((meanSquare, k) => {
@@ -57,7 +66,7 @@ function playedBetween(batches, from, to) {
 export function analyseCall(call) {
   const lines = call.lines.map((line) => {
     const result = compareLine(reference(line.file), playedBetween(call.batches, line.saidAt, line.until));
-    const rate = (bytes) => (line.arrivalMs > 0 && line.bytes ? (bytes * 8) / line.arrivalMs : null);
+    const rate = (/** @type {number} */ bytes) => (line.arrivalMs > 0 ? (bytes * 8) / line.arrivalMs : null);
     return {
       file: line.file,
       complete: line.complete,
@@ -84,9 +93,19 @@ export function analyseCall(call) {
   };
 }
 
-const numbers = (values) => values.filter((value) => typeof value === 'number' && Number.isFinite(value));
+/** @typedef {ReturnType<typeof analyseCall>} AnalysedCall */
 
-/** One profile and codec, over its calls. */
+/**
+ * The values that are numbers.
+ * @param {(number | null)[]} values
+ * @returns {number[]}
+ */
+const numbers = (values) => values.filter((value) => value !== null && Number.isFinite(value)).map(Number);
+
+/**
+ * One profile and codec, over its calls.
+ * @param {AnalysedCall[]} calls
+ */
 function summariseCalls(calls) {
   const lines = calls.flatMap((call) => call.lines);
   const speech = lines.reduce((sum, line) => sum + line.speechWindows, 0);
@@ -108,16 +127,18 @@ function summariseCalls(calls) {
   };
 }
 
+/** @param {number | null | undefined} number */
 function format(number, digits = 0) {
   if (number === null || number === undefined) return '–';
   return number.toFixed(Math.abs(number) < 10 && digits === 0 ? 1 : digits);
 }
 
+/** @param {{ median: number | null, max: number | null }} summary */
 const pair = ({ median, max }) => `${format(median)} / ${format(max)}`;
 
-/**
- * @param {{ profile: string, codec: string, summary: ReturnType<typeof summariseCalls> }[]} rows
- */
+/** @typedef {{ profile: string, codec: string, calls: AnalysedCall[], summary: ReturnType<typeof summariseCalls> }} Row */
+
+/** @param {Row[]} rows */
 function profileTable(rows) {
   const lines = [
     '| Profile | Codec | Calls / lines | Dropouts (% of speech windows) | Longest gap (ms, median / max of lines) | Stretch (%, median / max) | False `reconnecting` | Uplink frames > 100 ms late | Down kbit/s (median) | Up kbit/s (median) | `say` → first sound (ms, median) |',
@@ -133,7 +154,7 @@ function profileTable(rows) {
   return lines.join('\n');
 }
 
-/** @param {{ codec: string, summary: ReturnType<typeof summariseCalls> }[]} rows */
+/** @param {Row[]} rows */
 function bothTalkTable(rows) {
   const lines = [
     '| Codec | Calls / lines | Down: persona → rep (kbit/s, median / max) | Up: rep → gateway (kbit/s, median / max) |',
@@ -147,11 +168,11 @@ function bothTalkTable(rows) {
 
 /**
  * The figures with the targets of issue 13 (set for Opus; pcm16 shows where the SDK starts).
- * @param {{ profile: string, codec: string, summary: ReturnType<typeof summariseCalls>, calls: object[] }[]} rows
+ * @param {Row[]} rows
  */
 function targetFigures(rows) {
   const figures = [];
-  const linesOf = (calls) => calls.flatMap((call) => call.lines);
+  const linesOf = (/** @type {AnalysedCall[]} */ calls) => calls.flatMap((call) => call.lines);
   for (const { codec, calls } of rows.filter((row) => row.profile === BOTH_TALK.name)) {
     const lines = linesOf(calls);
     figures.push(
@@ -189,11 +210,14 @@ function targetFigures(rows) {
   return figures;
 }
 
-/** The emulator's own lateness over the run: how precise the link was on the machine as loaded. */
+/**
+ * The emulator's own lateness over the run: how precise the link was on the machine as loaded.
+ * @param {import('./lab.mjs').LinkCounts} linkCounts
+ */
 function emulatorFigures(linkCounts) {
   const { up, down } = linkCounts;
   const delivered = Math.max(1, (up.delivered ?? 0) + (down.delivered ?? 0));
-  const share = (key) => (100 * ((up[key] ?? 0) + (down[key] ?? 0))) / delivered;
+  const share = (/** @type {string} */ key) => (100 * ((up[key] ?? 0) + (down[key] ?? 0))) / delivered;
   return [
     single('link emulator: packets it delivered > 1 ms after due, whole run', '%', share('deliveredOver1msLate'), {
       runs: delivered,
@@ -206,7 +230,7 @@ function emulatorFigures(linkCounts) {
 
 /**
  * Everything the run reports: its figures and the details kept in latest.json, tables included.
- * @param {{ rows: { profile: string, codec: string, calls: ReturnType<typeof analyseCall>[] }[], repeats: number,
+ * @param {{ rows: { profile: string, codec: string, calls: AnalysedCall[] }[], repeats: number,
  *   runMinutes: number, load: { step: string, loadAverage1m: number }[], linkCounts: import('./lab.mjs').LinkCounts }} run
  */
 export function networkReport({ rows, repeats, runMinutes, load, linkCounts }) {

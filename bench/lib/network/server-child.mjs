@@ -10,12 +10,13 @@
  *   { id, frameTimes: true } → { id, times: { [link-side port]: epoch ms[] } }: when each binary
  *     message from the browser reached the gateway, by socket, since the last such request
  */
-import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { startAthosServer } from '../../../server/index.js';
 import { loadLineAudio } from '../../../server/persona/audio.js';
 import { OPCODE_BINARY } from './frame-tap.mjs';
+import { ip } from './ip.mjs';
 import { linesPersonaFactory } from './lines-persona.mjs';
 import { startProxy } from './proxy.mjs';
 
@@ -23,24 +24,35 @@ import { startProxy } from './proxy.mjs';
 const MAX_FRAMES = 180_000;
 /** @type {import('./lines-persona.mjs').LinesPersona | null} the latest call's */
 let persona = null;
-/** @type {Map<number, number[]>} */
+/** @type {Map<number, number[]>} when each binary message from the browser arrived, by socket */
 let arrivals = new Map();
 
-function ip(...args) {
-  const result = spawnSync('ip', args, { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`ip ${args.join(' ')}: ${result.stderr.trim()}`);
+/**
+ * @typedef {{ ifname: string, address: string, peer: string, port: number,
+ *   services: import('./lab.mjs').Services }} Configuration
+ * @typedef {{ configure: Configuration } | { id: number, say?: string, frameTimes?: boolean }} Request
+ */
+
+/** @param {object} message */
+function send(message) {
+  process.send?.(message);
 }
 
-/** @param {number} port @param {(socket: import('node:net').Socket) => void} handle */
-function listen(port, handle) {
+/**
+ * @param {number} port
+ * @param {(socket: import('node:net').Socket) => void} handle
+ */
+async function listen(port, handle) {
   const server = createServer((socket) => {
     socket.setNoDelay(true);
     socket.on('error', () => socket.destroy());
     handle(socket);
   });
-  return new Promise((resolve) => server.listen(port, '0.0.0.0', () => resolve(server)));
+  server.listen(port, '0.0.0.0');
+  await once(server, 'listening');
 }
 
+/** @param {import('./lab.mjs').Services} services */
 async function startServices({ echoPort, discardPort, sourcePort }) {
   await listen(echoPort, (socket) => socket.pipe(socket));
   await listen(discardPort, (socket) => socket.resume());
@@ -55,9 +67,11 @@ async function startServices({ echoPort, discardPort, sourcePort }) {
   });
   const udp = createSocket('udp4');
   udp.on('message', (message, from) => udp.send(message, from.port, from.address));
-  await new Promise((resolve) => udp.bind(echoPort, '0.0.0.0', resolve));
+  udp.bind(echoPort, '0.0.0.0');
+  await once(udp, 'listening');
 }
 
+/** @param {Configuration} configuration */
 async function configure({ ifname, address, peer, port, services }) {
   ip('link', 'set', 'lo', 'up');
   ip('address', 'add', address, 'peer', peer, 'dev', ifname);
@@ -68,11 +82,14 @@ async function configure({ ifname, address, peer, port, services }) {
     host: '127.0.0.1',
     port,
     apiKey: 'ath_test_netbench',
-    createPersona: linesPersonaFactory(await loadLineAudio(), (created) => (persona = created)),
+    createPersona: linesPersonaFactory(await loadLineAudio(), (created) => {
+      persona = created;
+    }),
   });
   await startProxy({ host: address, port }, { host: '127.0.0.1', port }, (client) => {
+    /** @type {number[]} */
     const times = [];
-    arrivals.set(/** @type {number} */ (client.remotePort), times);
+    arrivals.set(client.remotePort ?? 0, times);
     return {
       fromClient: (opcode, _, now) => {
         if (opcode === OPCODE_BINARY && times.length < MAX_FRAMES) times.push(now);
@@ -80,12 +97,16 @@ async function configure({ ifname, address, peer, port, services }) {
     };
   });
   await startServices(services);
-  process.send({ ready: { apiKey: server.apiKey } });
+  send({ ready: { apiKey: server.apiKey } });
 }
 
+/** @param {{ id: number, say?: string, frameTimes?: boolean }} request */
 function answer({ id, say, frameTimes }) {
   try {
-    if (say) return { id, ...persona.say(say) };
+    if (say) {
+      if (!persona) throw new Error('no call yet');
+      return { id, ...persona.say(say) };
+    }
     if (frameTimes) {
       const times = Object.fromEntries(arrivals);
       arrivals = new Map();
@@ -93,18 +114,18 @@ function answer({ id, say, frameTimes }) {
     }
     return { id, error: 'unknown request' };
   } catch (error) {
-    return { id, error: error.message };
+    return { id, error: error instanceof Error ? error.message : String(error) };
   }
 }
 
-process.on('message', (message) => {
-  if (message.configure) {
+process.on('message', (/** @type {Request} */ message) => {
+  if ('configure' in message) {
     configure(message.configure).catch((error) => {
       console.error(error);
       process.exit(1);
     });
   } else {
-    process.send(answer(message));
+    send(answer(message));
   }
 });
 // Never outlive the benchmark.

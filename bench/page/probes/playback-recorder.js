@@ -12,6 +12,7 @@
   const BATCH_WINDOWS = 10;
   /** Louder than -60 dBFS is sound; what the SDK plays between lines is digital silence. */
   const LOUD = 1e-6;
+  /** @type {import('../window.d.ts').PlaybackRecorder} */
   const playback = { batches: [], recording: false, loudUntil: 0, recordedUntil: 0 };
   window.__playback = playback;
 
@@ -35,6 +36,7 @@
     }
   });`;
 
+  /** @param {MediaStream} stream */
   async function record(stream) {
     const context = new AudioContext({ sampleRate: SAMPLE_RATE });
     const url = URL.createObjectURL(new Blob([processor], { type: 'text/javascript' }));
@@ -44,10 +46,12 @@
     node.port.onmessage = ({ data }) => {
       const now = performance.timeOrigin + performance.now();
       const at = now - (context.currentTime - data.start) * 1000;
+      /** @type {number[]} */
       const levels = Array.from(data.levels);
       playback.batches.push({ at, levels });
-      const loud = levels.findLastIndex((level) => level > LOUD);
-      if (loud >= 0) playback.loudUntil = at + (loud + 1) * WINDOW_MS;
+      levels.forEach((level, k) => {
+        if (level > LOUD) playback.loudUntil = at + (k + 1) * WINDOW_MS;
+      });
       playback.recordedUntil = at + levels.length * WINDOW_MS;
     };
     context.createMediaStreamSource(stream).connect(node);
@@ -56,11 +60,17 @@
 
   let started = false;
   const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+  const setSrcObject = srcObject?.set;
+  if (!setSrcObject) throw new Error('playback-recorder: HTMLMediaElement.srcObject has no setter');
   Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
     ...srcObject,
+    /**
+     * @this {HTMLMediaElement}
+     * @param {MediaProvider | null} stream
+     */
     set(stream) {
-      srcObject.set.call(this, stream);
-      if (this instanceof HTMLAudioElement && stream?.getAudioTracks().length && !started) {
+      setSrcObject.call(this, stream);
+      if (this instanceof HTMLAudioElement && stream instanceof MediaStream && stream.getAudioTracks().length && !started) {
         started = true;
         record(stream).catch((error) => {
           playback.error = String(error);
