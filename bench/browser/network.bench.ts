@@ -47,7 +47,11 @@ async function openPage(browser: Browser, pageUrl: string, codec: string): Promi
   return page;
 }
 
-/** One call: the lines one after the other, each once the one before has arrived and played out. */
+/**
+ * One call: the lines one after the other, each once the one before has arrived and the element
+ * has been silent for PAUSE_MS (a stall longer than that only costs realism: the analysis aligns
+ * the whole call at once).
+ */
 async function runCall(lab: Lab, browser: Browser, pageUrl: string, profile: string, codec: string): Promise<CallRecord> {
   const page = await openPage(browser, pageUrl, codec);
   const record: CallRecord = { profile, codec, lines: [], batches: [], reconnecting: 0, uplink: { transitMs: [], lost: 0 } };
@@ -62,7 +66,6 @@ async function runCall(lab: Lab, browser: Browser, pageUrl: string, profile: str
       const line = {
         file,
         saidAt,
-        until: Number.POSITIVE_INFINITY,
         firstSeq,
         lastSeq,
         complete: false,
@@ -91,9 +94,6 @@ async function runCall(lab: Lab, browser: Browser, pageUrl: string, profile: str
   record.batches = seen.playback.batches;
   record.reconnecting = seen.reconnecting;
   if (seen.playback.error) record.error ??= `recorder: ${seen.playback.error}`;
-  record.lines.forEach((line, index) => {
-    line.until = record.lines[index + 1]?.saidAt ?? seen.playback.recordedUntil;
-  });
   const { arrivals } = lab.traffic;
   for (const line of record.lines) {
     const first = arrivals.get(line.firstSeq);

@@ -1,5 +1,5 @@
 /**
- * Compares what the SDK played with the reference line, as levels of 10 ms windows.
+ * Compares what the SDK played with the reference lines, as levels of 10 ms windows.
  *
  * The played audio went through the SDK's jitter buffer and its echo-cancelling peer-connection
  * loopback (itself an Opus codec and a WebRTC jitter buffer), so it is never the same samples:
@@ -89,93 +89,128 @@ export function trimReference(levels) {
 }
 
 /**
- * Aligns a reference line with what was played while it was due.
- * @param {number[]} reference dB levels of the reference line's 10 ms windows
- * @param {number[]} played dB levels of the 10 ms windows recorded at the element over the span
- *   in which this line, and only this line, could be heard
- * @returns {{ speechWindows: number, droppedWindows: number, longestGapMs: number,
- *   stretch: number | null, firstWindow: number | null, gainDb: number }}
- *   `stretch`: how much longer the line played than the reference (0.1 = 10 % longer);
- *   `firstWindow`: the played window where the line starts; both null if nothing was heard
+ * @typedef {object} LineResult
+ * @property {number} speechWindows the reference's speech windows
+ * @property {number} droppedWindows speech windows not heard: carried by no played window, or
+ *   by one 20 dB quieter
+ * @property {number} longestGapMs the longest silence the playback inserted into the line
+ * @property {number | null} stretch how much longer the line played than the reference (0.1 =
+ *   10 % longer); null when nothing of it was heard
+ * @property {number | null} firstWindow the played window where the line starts; null likewise
  */
-export function compareLine(reference, played) {
-  const { levels: ref, peak } = trimReference(reference);
-  const floor = peak - FLOOR_BELOW_PEAK_DB;
-  const gainDb = Math.max(-MAX_GAIN_DB, Math.min(MAX_GAIN_DB, peak - percentile(played, 95)));
-  const rec = Float64Array.from(played, (level) => Math.max(floor, level + gainDb));
-  const r = Float64Array.from(ref, (level) => Math.max(floor, level));
+
+/**
+ * Aligns the lines of a call, in the order they were said, with everything played during it.
+ * One alignment for the whole call, so a line that is still playing when the next one is said
+ * (a stall longer than the pause between lines) is still told apart from it. Silence before the
+ * first line, between lines and after the last one carries no line and costs nothing; sound
+ * there costs as much as sound inserted into a line (the persona says nothing but its lines).
+ * @param {number[][]} references dB levels of each line's 10 ms windows
+ * @param {number[]} played dB levels of the 10 ms windows recorded at the element
+ * @returns {{ lines: LineResult[], gainDb: number }}
+ */
+export function compareLines(references, played) {
+  const trimmed = references.map(trimReference);
+  const r = Float64Array.from(trimmed.flatMap(({ levels }) => levels));
+  /** Per reference window: its line's loud level. */
+  const peakOf = Float64Array.from(trimmed.flatMap(({ levels, peak }) => levels.map(() => peak)));
+  /** The rows where a line starts or the last one has ended: silence there is free. */
+  const boundaries = new Set([0]);
+  for (const { levels } of trimmed) boundaries.add(Math.max(...boundaries) + levels.length);
+  const loud = trimmed.reduce((sum, { peak }) => sum + peak, 0) / Math.max(1, trimmed.length);
+  const heard = played.filter((level) => level > -60);
+  const gainDb = heard.length ? Math.max(-MAX_GAIN_DB, Math.min(MAX_GAIN_DB, loud - percentile(heard, 95))) : 0;
+  const rec = Float64Array.from(played, (level) => level + gainDb);
   const n = r.length;
   const m = rec.length;
-  // Typed arrays read within their bounds; `?? floor` only satisfies the type checker.
-  const recAt = (/** @type {number} */ i) => rec[i] ?? floor;
-  const refAt = (/** @type {number} */ j) => r[j] ?? floor;
-  const isSpeech = (/** @type {number} */ j) => refAt(j) >= peak - SPEECH_BELOW_PEAK_DB;
-  const isSilent = (/** @type {number} */ i) => recAt(i) < peak - SILENCE_BELOW_PEAK_DB;
+  // Typed arrays read within their bounds; the `??` fallbacks only satisfy the type checker.
+  const peakAt = (/** @type {number} */ j) => peakOf[j] ?? loud;
+  const refAt = (/** @type {number} */ j) => Math.max(peakAt(j) - FLOOR_BELOW_PEAK_DB, r[j] ?? -120);
+  const recAt = (/** @type {number} */ i, /** @type {number} */ j) => Math.max(peakAt(j) - FLOOR_BELOW_PEAK_DB, rec[i] ?? -120);
+  const isSpeech = (/** @type {number} */ j) => (r[j] ?? -120) >= peakAt(j) - SPEECH_BELOW_PEAK_DB;
+  const isSilent = (/** @type {number} */ i) => (rec[i] ?? -120) < loud - SILENCE_BELOW_PEAK_DB;
   const width = m + 1;
-  // cost[j * width + i]: aligning the first j reference windows within the first i played ones.
-  // Played windows before the line and after it are free (semi-global alignment).
-  const cost = new Float64Array((n + 1) * width);
-  const move = new Uint8Array((n + 1) * width);
-  const costAt = (/** @type {number} */ k) => cost[k] ?? Number.POSITIVE_INFINITY;
+  // Row j of the cost: aligning the first j reference windows within the first i played ones;
+  // two rows suffice, the moves are kept for the walk back.
+  let previous = new Float64Array(width);
+  let current = new Float64Array(width);
+  const at = (/** @type {Float64Array} */ row, /** @type {number} */ i) => row[i] ?? Number.POSITIVE_INFINITY;
+  const move = new Uint8Array((n + 1) * width).fill(MOVE_INSERT, 0, width);
+  for (let i = 1; i <= m; i += 1) previous[i] = at(previous, i - 1) + (isSilent(i - 1) ? 0 : INSERT_SOUND);
   for (let j = 1; j <= n; j += 1) {
-    const row = j * width;
+    const free = boundaries.has(j);
     const deleteCost = isSpeech(j - 1) ? DELETE_SPEECH : DELETE_SILENCE;
-    cost[row] = costAt(row - width) + deleteCost;
-    move[row] = MOVE_DELETE;
+    current[0] = at(previous, 0) + deleteCost;
+    move[j * width] = MOVE_DELETE;
     for (let i = 1; i <= m; i += 1) {
-      const match = costAt(row - width + i - 1) + Math.min(MATCH_CAP, Math.abs(recAt(i - 1) - refAt(j - 1)) / 10);
-      const insert = costAt(row + i - 1) + (isSilent(i - 1) ? INSERT_SILENCE : INSERT_SOUND);
-      const remove = costAt(row - width + i) + deleteCost;
-      if (match <= insert && match <= remove) {
-        cost[row + i] = match;
-        move[row + i] = MOVE_MATCH;
-      } else if (insert <= remove) {
-        cost[row + i] = insert;
-        move[row + i] = MOVE_INSERT;
-      } else {
-        cost[row + i] = remove;
-        move[row + i] = MOVE_DELETE;
-      }
+      const match = at(previous, i - 1) + Math.min(MATCH_CAP, Math.abs(recAt(i - 1, j - 1) - refAt(j - 1)) / 10);
+      const insert = at(current, i - 1) + (isSilent(i - 1) ? (free ? 0 : INSERT_SILENCE) : INSERT_SOUND);
+      const remove = at(previous, i) + deleteCost;
+      const best = Math.min(match, insert, remove);
+      current[i] = best;
+      move[j * width + i] = best === match ? MOVE_MATCH : best === insert ? MOVE_INSERT : MOVE_DELETE;
     }
+    [previous, current] = [current, previous];
   }
-  let end = 0;
-  for (let i = 1; i <= m; i += 1) if (costAt(n * width + i) < costAt(n * width + end)) end = i;
 
-  // Walk back: which played window carries each reference window (-1: none), and which
-  // played windows were inserted between the line's first and last matched windows.
+  // Walk back from the end: which played window carries each reference window (-1: none), and
+  // which played windows were inserted into a line.
   const carriedBy = new Int32Array(n).fill(-1);
   const inserted = new Uint8Array(m);
-  for (let j = n, i = end; j > 0; ) {
+  for (let j = n, i = m; j > 0; ) {
     const step = move[j * width + i];
     if (step === MOVE_MATCH) carriedBy[--j] = --i;
     else if (step === MOVE_DELETE) j -= 1;
     else inserted[--i] = 1;
   }
-  let droppedWindows = 0;
+  let start = 0;
+  const lines = trimmed.map(({ levels }) => {
+    const rows = carriedBy.subarray(start, start + levels.length);
+    const line = lineResult(
+      rows,
+      (k) => isSpeech(start + k),
+      (i, k) => (rec[i] ?? -120) < (r[start + k] ?? -120) - DROPOUT_DB,
+    );
+    start += levels.length;
+    if (line.firstWindow === null) return line;
+    const last = rows[lastIndexWhere(rows, (i) => i >= 0)] ?? line.firstWindow;
+    let longest = 0;
+    for (let i = line.firstWindow, run = 0; i <= last; i += 1) {
+      run = inserted[i] && isSilent(i) ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    return { ...line, longestGapMs: longest * WINDOW_MS };
+  });
+  return { lines, gainDb };
+}
+
+/**
+ * Dropouts, start and stretch of one line from where its reference windows landed.
+ * @param {Int32Array} carriedBy the played window carrying each of the line's windows, or -1
+ * @param {(k: number) => boolean} isSpeech whether the line's window k is speech
+ * @param {(i: number, k: number) => boolean} tooQuiet whether played window i is much quieter than the line's window k
+ * @returns {LineResult}
+ */
+function lineResult(carriedBy, isSpeech, tooQuiet) {
   let speechWindows = 0;
-  carriedBy.forEach((i, j) => {
-    if (!isSpeech(j)) return;
+  let droppedWindows = 0;
+  carriedBy.forEach((i, k) => {
+    if (!isSpeech(k)) return;
     speechWindows += 1;
-    if (i < 0 || recAt(i) < refAt(j) - DROPOUT_DB) droppedWindows += 1;
+    if (i < 0 || tooQuiet(i, k)) droppedWindows += 1;
   });
   const firstRef = carriedBy.findIndex((i) => i >= 0);
   const lastRef = lastIndexWhere(carriedBy, (i) => i >= 0);
   if (firstRef < 0 || droppedWindows === speechWindows) {
-    return { speechWindows, droppedWindows, longestGapMs: 0, stretch: null, firstWindow: null, gainDb };
+    return { speechWindows, droppedWindows, longestGapMs: 0, stretch: null, firstWindow: null };
   }
   const first = carriedBy[firstRef] ?? 0;
   const last = carriedBy[lastRef] ?? 0;
-  let longest = 0;
-  for (let i = first, run = 0; i <= last; i += 1) {
-    run = inserted[i] && isSilent(i) ? run + 1 : 0;
-    longest = Math.max(longest, run);
-  }
   return {
     speechWindows,
     droppedWindows,
-    longestGapMs: longest * WINDOW_MS,
+    longestGapMs: 0,
     stretch: (last - first + 1) / (lastRef - firstRef + 1) - 1,
     firstWindow: first,
-    gainDb,
   };
 }

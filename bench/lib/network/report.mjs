@@ -4,7 +4,7 @@
  */
 import { repeated, single } from '../figures.mjs';
 import { summarize } from '../stats.mjs';
-import { compareLine, pcmLevels, toDb, WINDOW_MS } from './playback-analysis.mjs';
+import { compareLines, pcmLevels, toDb, WINDOW_MS } from './playback-analysis.mjs';
 import { BOTH_TALK, LINES, linePcm } from './profiles.mjs';
 
 /** A rep's frame that took this much longer over the link than the call's quickest one is late. */
@@ -23,7 +23,6 @@ function reference(file) {
  * @typedef {object} LinePlayed
  * @property {string} file
  * @property {number} saidAt when the persona was told to say it (epoch ms, as every time here)
- * @property {number} until when the next line was said, or the recording ended
  * @property {number} firstSeq
  * @property {number} lastSeq
  * @property {boolean} complete whether its last frame reached the page in time
@@ -42,36 +41,45 @@ function reference(file) {
  */
 
 /**
- * The recorded windows from `from` to `to`, as dB.
+ * The recorded windows from `from` on: their levels (dB) and times.
  * @param {CallRecord['batches']} batches
  * @param {number} from
- * @param {number} to
  */
-function playedBetween(batches, from, to) {
+function playedSince(batches, from) {
   /** @type {number[]} */
   const levels = [];
+  /** @type {number[]} */
+  const times = [];
   for (const { at, levels: batch } of batches) {
     batch.forEach((meanSquare, k) => {
       const time = at + k * WINDOW_MS;
-      if (time >= from && time < to) levels.push(toDb(meanSquare));
+      if (time < from) return;
+      levels.push(toDb(meanSquare));
+      times.push(time);
     });
   }
-  return levels;
+  return { levels, times };
 }
 
 /**
- * Compares every line of a call with its reference.
+ * Compares the lines of a call with their references.
  * @param {CallRecord} call
  */
 export function analyseCall(call) {
-  const lines = call.lines.map((line) => {
-    const result = compareLine(reference(line.file), playedBetween(call.batches, line.saidAt, line.until));
+  const played = playedSince(call.batches, call.lines[0]?.saidAt ?? Number.POSITIVE_INFINITY);
+  const { lines: results } = compareLines(
+    call.lines.map((line) => reference(line.file)),
+    played.levels,
+  );
+  const lines = call.lines.map((line, k) => {
+    const result = results[k] ?? { speechWindows: 0, droppedWindows: 0, longestGapMs: 0, stretch: null, firstWindow: null };
+    const heardAt = result.firstWindow === null ? undefined : played.times[result.firstWindow];
     const rate = (/** @type {number} */ bytes) => (line.arrivalMs > 0 ? (bytes * 8) / line.arrivalMs : null);
     return {
       file: line.file,
       complete: line.complete,
       ...result,
-      firstSoundMs: result.firstWindow === null ? null : result.firstWindow * WINDOW_MS,
+      firstSoundMs: heardAt === undefined ? null : heardAt - line.saidAt,
       downKbps: line.bytes ? rate(line.bytes.down) : null,
       upKbps: line.bytes ? rate(line.bytes.up) : null,
     };

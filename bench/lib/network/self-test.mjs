@@ -14,7 +14,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { repeated, single } from '../figures.mjs';
 import { summarize } from '../stats.mjs';
-import { compareLine, pcmLevels, trimReference, WINDOW_MS } from './playback-analysis.mjs';
+import { compareLines, pcmLevels, trimReference, WINDOW_MS } from './playback-analysis.mjs';
 import { LINES, linePcm } from './profiles.mjs';
 
 const PINGS = 40;
@@ -167,40 +167,40 @@ function expectation(problems) {
 }
 
 /**
- * The analysis of a line played as it is, with a 100 ms gap in the middle of its speech, and
- * with ten speech windows silenced; played 300 ms after the recording starts, 4 dB quieter,
- * with ±1 dB of noise on every window.
+ * The analysis of a call of two lines: the first played as it is, the second with a 100 ms gap
+ * in the middle of its speech; then one line with ten speech windows silenced. Everything
+ * played 4 dB quieter, with ±1 dB of noise on every window, after 300 ms of silence and with
+ * 500 ms between the lines.
  * @returns {string[]} what it got wrong
  */
 export function checkAnalysis() {
   /** @type {string[]} */
   const problems = [];
   const expect = expectation(problems);
-  const reference = pcmLevels(linePcm(LINES[0] ?? ''));
+  const [first = [], second = []] = LINES.slice(0, 2).map((file) => pcmLevels(linePcm(file)));
   const silence = (/** @type {number} */ count) => Array.from({ length: count }, () => -120);
-  const played = (/** @type {number[]} */ levels) => [
-    ...silence(30),
-    ...levels.map((level) => level - 4 + (Math.random() * 2 - 1)),
-    ...silence(50),
-  ];
-  const middle = reference.findIndex((level, i) => i > reference.length / 2 && level > -30);
+  const played = (/** @type {number[]} */ levels) => levels.map((level) => level - 4 + (Math.random() * 2 - 1));
+  const middle = second.findIndex((level, i) => i > second.length / 2 && level > -30);
   const gapWindows = 100 / WINDOW_MS;
-  const withGap = compareLine(
-    reference,
-    played([...reference.slice(0, middle), ...silence(gapWindows), ...reference.slice(middle)]),
+  const withGap = [...second.slice(0, middle), ...silence(gapWindows), ...second.slice(middle)];
+  const call = compareLines([first, second], played([...silence(30), ...first, ...silence(50), ...withGap, ...silence(50)]));
+  const [asIs, gapped] = call.lines;
+  expect('analysis, line as is: stretch (%)', asIs?.stretch == null ? null : 100 * asIs.stretch, -1, 1);
+  expect('analysis, line as is: longest gap (ms)', asIs?.longestGapMs ?? null, 0, 10);
+  expect('analysis, line as is: dropouts', asIs?.droppedWindows ?? null, 0, 1);
+  expect('analysis, line as is: start (window)', asIs?.firstWindow ?? null, 29, 31);
+  expect('analysis, 100 ms gap: longest gap (ms)', gapped?.longestGapMs ?? null, 90, 110);
+  expect('analysis, 100 ms gap: dropouts', gapped?.droppedWindows ?? null, 0, 1);
+  const spoken = trimReference(second).levels.length;
+  expect(
+    'analysis, 100 ms gap: stretch (windows)',
+    gapped?.stretch == null ? null : gapped.stretch * spoken,
+    gapWindows - 1,
+    gapWindows + 1,
   );
-  expect('analysis, 100 ms gap: longest gap (ms)', withGap.longestGapMs, 90, 110);
-  expect('analysis, 100 ms gap: dropouts', withGap.droppedWindows, 0, 1);
-  const asIs = compareLine(reference, played(reference));
-  expect('analysis, line as is: stretch (%)', asIs.stretch === null ? null : 100 * asIs.stretch, -1, 1);
-  expect('analysis, line as is: longest gap (ms)', asIs.longestGapMs, 0, 10);
-  expect('analysis, line as is: dropouts', asIs.droppedWindows, 0, 1);
-  expect('analysis, line as is: start (window)', asIs.firstWindow, 29, 31);
-  const spoken = trimReference(reference).levels.length;
-  const gapStretch = withGap.stretch === null ? null : withGap.stretch * spoken;
-  expect('analysis, 100 ms gap: stretch (windows)', gapStretch, gapWindows - 1, gapWindows + 1);
-  const muted = compareLine(reference, played(reference.map((level, i) => (i >= middle && i < middle + 10 ? -120 : level))));
-  expect('analysis, 10 windows silenced: dropouts', muted.droppedWindows, 9, 11);
+  const muted = second.map((level, i) => (i >= middle && i < middle + 10 ? -120 : level));
+  const [silenced] = compareLines([second], played([...silence(30), ...muted, ...silence(50)])).lines;
+  expect('analysis, 10 windows silenced: dropouts', silenced?.droppedWindows ?? null, 9, 11);
   return problems;
 }
 
