@@ -9,6 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { Browser, BrowserType, Page } from '@playwright/test';
+import { addWorkerProbe, installWorkerProbe, withoutWebCodecs } from '../../e2e/workerProbe.ts';
 import { AUTOPLAY_ARGS, CHROMIUM_ARGS, FAKE_MIC_ARGS } from '../../playwright.config.ts';
 import { epochNow } from '../lib/network/frame-tap.mjs';
 import { startLab } from '../lib/network/lab.mjs';
@@ -39,11 +40,11 @@ type CallRecord = Parameters<typeof analyseCall>[0];
 async function openPage(browser: Browser, pageUrl: string, codec: string): Promise<Page> {
   const context = await browser.newContext({ permissions: ['microphone'] });
   const page = await context.newPage();
-  for (const probe of ['playback-recorder', ...(CODECS[codec]?.probes ?? [])]) {
-    await page.addInitScript({ path: `${PROBES}${probe}.js` });
-  }
+  await installWorkerProbe(page);
+  await page.addInitScript({ path: `${PROBES}playback-recorder.js` });
   await page.goto(pageUrl);
   await page.waitForFunction(() => 'bench' in window);
+  if (CODECS[codec]?.withoutWebCodecs) await addWorkerProbe(page, withoutWebCodecs);
   return page;
 }
 

@@ -43,7 +43,7 @@ export class LinesPersona {
     const frames = this.lineAudio.get(file);
     if (!this.ctx || !frames) throw new Error(`cannot say ${file}: ${this.ctx ? 'unknown line' : 'the call is not live'}`);
     const firstSeq = this.framesSaid + 1;
-    this.framesSaid += frames.length;
+    this.framesSaid += frames.pcm16.length;
     void this.ctx.speak(frames, file);
     return { firstSeq, lastSeq: this.framesSaid };
   }

@@ -25,14 +25,15 @@ export const PROFILES = [
 export const BOTH_TALK = { name: 'both talk', link: {} };
 
 /**
- * The codecs compared, and how a call is made to use each: init scripts from bench/page/probes/
- * that run before the SDK loads (a page without `AudioEncoder` cannot offer Opus, for one).
- * Every row is labelled with the codec the gateway's `live` names; a call that gets another
- * codec than the one asked for fails.
- * @type {Record<string, { probes: string[] }>}
+ * The codecs compared, and how a call is made to use each: `withoutWebCodecs` takes WebCodecs
+ * away from the SDK's Worker (e2e/workerProbe.ts), so that it cannot offer Opus. Every row is
+ * labelled with the codec the gateway's `live` names; a call that gets another codec than the
+ * one asked for fails.
+ * @type {Record<string, { withoutWebCodecs: boolean }>}
  */
 export const CODECS = {
-  pcm16: { probes: [] },
+  opus: { withoutWebCodecs: false },
+  pcm16: { withoutWebCodecs: true },
 };
 
 /** The persona's lines of every call: four voices, 2.6 to 3.4 s each. */
