@@ -13,11 +13,19 @@ import { single } from './lib/figures.mjs';
 const dist = (file) => new URL(`../dist/${file}`, import.meta.url).pathname;
 /** @type {import('./lib/figures.mjs').Target} */
 const BUDGET = { max: 12_000, of: 'value' };
+/** Issue 13: the script-tag build, which carries the Worker's source, at most 15 kB. */
+const SCRIPT_TAG_BUDGET = /** @type {import('./lib/figures.mjs').Target} */ ({ max: 15_000, of: 'value' });
 
 const BUILDS = [
   { name: 'ESM build (dist/index.mjs)', file: 'index.mjs', module: true, target: BUDGET },
   { name: 'CJS build (dist/index.cjs)', file: 'index.cjs', module: false, target: BUDGET },
-  { name: 'IIFE build (dist/athos-roleplay.iife.js)', file: 'athos-roleplay.iife.js', module: false, target: BUDGET },
+  {
+    name: 'IIFE build with its Worker (dist/athos-roleplay.iife.js)',
+    file: 'athos-roleplay.iife.js',
+    module: false,
+    target: SCRIPT_TAG_BUDGET,
+  },
+  { name: 'Hosted Worker (dist/athos-worker.js, for `workerUrl`)', file: 'athos-worker.js', module: false, target: undefined },
 ];
 
 /** @param {string} code */
