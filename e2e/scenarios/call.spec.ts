@@ -64,8 +64,11 @@ test_(
         { timeout: 20_000 },
       )
       .toEqual({ voiced: true, loud: true });
+    // Opus, which the gateway counts only as valid 20 ms packets: a few dozen bytes each, where
+    // a pcm16 frame is 640.
     const stats = await athos.callStats(callId);
-    expect((stats.uplinkBytes as number) / (stats.uplinkFrames as number)).toBe(640);
+    expect(stats.codec).toBe('opus');
+    expect((stats.uplinkBytes as number) / (stats.uplinkFrames as number)).toBeLessThan(120);
   },
 );
 
