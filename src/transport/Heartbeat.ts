@@ -11,6 +11,12 @@ export interface HeartbeatOptions {
   ping: (id: number) => void;
   /** The gateway was silent for {@link SILENCE_LIMIT_MS}; the heartbeat has stopped. */
   onSilence: () => void;
+  /**
+   * Calls `then` once messages that may be queued behind a busy thread have arrived; without it,
+   * after a zero timeout. In a Worker in Firefox, socket messages reach the Worker through the
+   * page's main thread, so a main thread busy for seconds holds them back.
+   */
+  drain?: (then: () => void) => void;
 }
 
 /** Pings awaiting their pong; older ones are forgotten (their pongs were lost). */
@@ -28,6 +34,7 @@ export class Heartbeat {
   readonly #sentAt = new Map<number, number>();
   #watch: ReturnType<typeof setTimeout> | undefined;
   #nextPingId = 1;
+  #stopped = false;
 
   constructor(options: HeartbeatOptions) {
     this.#options = options;
@@ -48,6 +55,7 @@ export class Heartbeat {
 
   /** Stops pinging and watching. Idempotent. */
   stop(): void {
+    this.#stopped = true;
     clearInterval(this.#pinger);
     clearTimeout(this.#watch);
   }
@@ -64,9 +72,12 @@ export class Heartbeat {
     if (silentFor < SILENCE_LIMIT_MS) {
       this.#watchIn(SILENCE_LIMIT_MS - silentFor, false);
     } else if (!drained) {
-      // This timer may have run late, ahead of messages that queued up while the main thread
-      // was busy: let them arrive before deciding.
-      this.#watchIn(0, true);
+      // This timer may have run late, ahead of messages that queued up while a thread was
+      // busy: let them arrive before deciding.
+      const drain = this.#options.drain ?? ((then: () => void) => setTimeout(then, 0));
+      drain(() => {
+        if (!this.#stopped) this.#check(true);
+      });
     } else {
       this.stop();
       this.#options.onSilence();

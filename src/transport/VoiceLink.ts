@@ -36,6 +36,8 @@ export interface VoiceLinkParts {
   /** Makes the call's codec once `live` named it. */
   createCodec(name: Codec, output: CodecOutput): AudioCodec;
   policy: ReconnectPolicy;
+  /** Calls `then` once messages queued behind a busy thread have arrived (see `HeartbeatOptions.drain`). */
+  drain(then: () => void): void;
   /** Where the link's debug lines go; it registers the secrets it learns (the resume token) there. */
   logger: Logger;
 }
@@ -195,6 +197,7 @@ export class VoiceLink {
       lastHeardAt: () => socket.lastHeardAt,
       ping: (id) => socket.send({ type: 'ping', id, ack: this.#lastSeq }),
       onSilence: () => this.#drop('nothing arrived for 2.5 s'),
+      drain: this.#parts.drain,
     });
   }
 

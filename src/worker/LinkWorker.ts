@@ -39,6 +39,8 @@ export class LinkWorker {
   #link: VoiceLink | undefined;
   #ports: MessagePort[] = [];
   #statsTimer: ReturnType<typeof setInterval> | undefined;
+  /** What waits for the main thread's `drained`. */
+  #draining: Array<() => void> = [];
   #debug = false;
   /** Posts each line to the main thread's logger, secrets removed, when `debug` is on. */
   readonly #log: Logger = {
@@ -61,6 +63,7 @@ export class LinkWorker {
     if (command.type === 'start') this.#start(command);
     else if (command.type === 'request') this.#answer(command);
     else if (command.type === 'retry') this.#link?.retryNow();
+    else if (command.type === 'drained') for (const then of this.#draining.splice(0)) then();
     else this.#close();
   }
 
@@ -91,6 +94,10 @@ export class LinkWorker {
         offer: this.#offer,
         createCodec: (name, output) => createCodec(name, webCodecs, output),
         policy: this.#parts.policy,
+        drain: (then) => {
+          this.#draining.push(then);
+          if (this.#draining.length === 1) this.#endpoint.postMessage({ type: 'drain' });
+        },
         logger: this.#log,
       },
     );

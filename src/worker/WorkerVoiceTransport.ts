@@ -139,6 +139,8 @@ export class WorkerVoiceTransport implements VoiceTransport {
     } else if (message.type === 'event') {
       if (message.name === 'onFatal') this.#events.onFatal(toError(message.value));
       else (this.#events[message.name] as (value: unknown) => void)(message.value);
+    } else if (message.type === 'drain') {
+      this.#post({ type: 'drained' });
     } else if (message.type === 'stats') {
       this.#stats = message.stats;
     } else if (message.type === 'log') {

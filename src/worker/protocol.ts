@@ -40,6 +40,8 @@ export type WorkerCommand =
   | Request
   /** The browser is back online: try to resume now. */
   | { type: 'retry' }
+  /** The answer to `drain`, sent once the main thread got to it. */
+  | { type: 'drained' }
   /** Release everything; answered with `closed`, after which the Worker may be terminated. */
   | { type: 'close' };
 
@@ -76,6 +78,12 @@ export type WorkerEvent =
    * and final once the call is over.
    */
   | { type: 'stats'; stats: LinkStats }
+  /**
+   * The link fell silent: answer with `drained` as soon as the main thread is free. In Firefox a
+   * Worker's socket messages pass through the page's main thread, so until then some may be
+   * held back; the link is not called dead before.
+   */
+  | { type: 'drain' }
   /** A line for the SDK's logger (only sent with `debug`); the main thread redacts it again. */
   | { type: 'log'; level: 'debug' | 'warn'; message: string }
   /** The answer to `close`: everything is released. */

@@ -43,6 +43,29 @@ describe('Heartbeat', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('asks its drain, when given one, and decides only once it answers; not at all once stopped', () => {
+    heartbeat.stop();
+    const waiting: Array<() => void> = [];
+    heartbeat = new Heartbeat({
+      intervalMs: 1000,
+      lastHeardAt: () => heardAt,
+      ping,
+      onSilence,
+      drain: (then) => waiting.push(then),
+    });
+    vi.advanceTimersByTime(2500);
+    expect(waiting).toHaveLength(1);
+    vi.advanceTimersByTime(5_000);
+    expect(onSilence).not.toHaveBeenCalled();
+    hear();
+    waiting.shift()?.();
+    expect(onSilence).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(2500);
+    heartbeat.stop();
+    waiting.shift()?.();
+    expect(onSilence).not.toHaveBeenCalled();
+  });
+
   it('counts silence from the last thing heard', () => {
     vi.advanceTimersByTime(2000);
     hear();

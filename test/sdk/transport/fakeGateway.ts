@@ -138,6 +138,7 @@ export function fakeLink({ offer = ['pcm16'], webCodecs = {}, policy = DEFAULT_R
     offer: Promise.resolve(offer),
     createCodec: (name, output) => createCodec(name, webCodecs, output),
     policy,
+    drain: (then) => setTimeout(then, 0),
     logger: network.logger,
   });
   return { ...network, ...recorded, link };
