@@ -173,7 +173,7 @@ export class WebAudioPersonaOutput implements PersonaOutput {
     return this.#stopped ? 0 : (this.#level?.read() ?? 0);
   }
 
-  /** The jitter buffer's figures as the worklet last reported them (every 250 ms at most). */
+  /** The jitter buffer's figures as the worklet last reported them (once a second at most). */
   stats(): PlaybackStats {
     const { depth, late, concealed } = this.#counters;
     return { jitterBufferMs: Math.round(depth / 16), lateFrames: late, concealedFrames: concealed };

@@ -62,7 +62,7 @@ export interface PlaybackCounters {
  * How often, at most, the playback processor reports its {@link PlaybackCounters} to the main
  * thread (only when they changed): each report is a task there.
  */
-export const COUNTERS_INTERVAL_MS = 250;
+export const COUNTERS_INTERVAL_MS = 1_000;
 
 /** Playback processor → main thread: whether the persona is audible, or its counters. */
 export type PlaybackMessage = { speaking: boolean } | { counters: PlaybackCounters };
