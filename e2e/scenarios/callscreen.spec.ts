@@ -72,6 +72,8 @@ test('stateChange follows a call with a drop, each just before its event; the sn
     muted: false,
   });
   await waitForEvent(page, 'personaSpeaking');
+  // A round trip is known once the first heartbeat was answered (one a second).
+  await expect.poll(async () => (await stats(page)).rttMs, { timeout: 10_000 }).toBeGreaterThanOrEqual(0);
   await athos.fault('refuse-reconnects', { seconds: 2 });
   await athos.fault('drop');
   await waitForEvent(page, 'reconnected', 1, 20_000);
