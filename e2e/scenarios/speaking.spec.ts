@@ -16,13 +16,13 @@ import {
 } from '../fixtures.ts';
 
 /**
- * The first `userSpeaking` event recorded after `event` (in the list), with how long after it
- * came. Reported in the same task, it comes well under 100 ms later; reported only at the rep's
- * next sentence, seconds later.
+ * The first `userSpeaking` event recorded after `event` (in the list), and whether it came
+ * within `ms` of it. Reported from the session's memory, it comes at once; reported only at the
+ * rep's next change, it comes seconds later.
  */
-function userSpeakingAfter(events: RecordedEvent[], event: RecordedEvent) {
+function userSpeakingAfter(events: RecordedEvent[], event: RecordedEvent, ms: number) {
   const found = events.slice(events.indexOf(event) + 1).find((candidate) => candidate.name === 'userSpeaking');
-  return found && { speaking: found.payload.speaking, within100ms: found.at - event.at < 100 };
+  return found && { speaking: found.payload.speaking, inTime: found.at - event.at < ms };
 }
 
 /**
@@ -42,12 +42,15 @@ test('a rep already talking when the call goes live is reported speaking with re
     const firstWordAt = await waitForRepToStartSpeaking(page);
     await startWith(page, athos, { token: await athos.mintToken() });
     await waitForEvent(page, 'ready');
-    const events = await recordedEvents(page);
-    const ready = events.find((event) => event.name === 'ready') as RecordedEvent;
+    const ready = (await recordedEvents(page)).find((event) => event.name === 'ready') as RecordedEvent;
     const liveAfter = ready.at - firstWordAt;
     if (TALKING_WINDOWS.some(([from, to]) => liveAfter >= from && liveAfter <= to)) {
+      // With ready, or, when the microphone opened only just before the call went live, as soon
+      // as its detection has heard the rep: well before the sentence's first pause (2.36 s in).
+      await waitForEvent(page, 'userSpeaking', 1, 10_000);
+      const events = await recordedEvents(page);
       expect(events.map((event) => event.name).slice(0, 3)).toEqual(['connecting', 'ready', 'userSpeaking']);
-      expect(userSpeakingAfter(events, ready)).toEqual({ speaking: true, within100ms: true });
+      expect(userSpeakingAfter(events, ready, 500)).toEqual({ speaking: true, inTime: true });
       return;
     }
     test.info().annotations.push({ type: 'retry', description: `live ${Math.round(liveAfter)} ms after the first word` });
@@ -78,5 +81,5 @@ test('a rep still talking when the call recovers is reported speaking with recon
   const reconnecting = events.find((event) => event.name === 'reconnecting') as RecordedEvent;
   // Reported silent while the link was down, speaking again the moment it is back.
   expect(events[events.indexOf(reconnecting) - 1]).toMatchObject({ name: 'userSpeaking', payload: { speaking: false } });
-  expect(userSpeakingAfter(events, reconnected)).toEqual({ speaking: true, within100ms: true });
+  expect(userSpeakingAfter(events, reconnected, 100)).toEqual({ speaking: true, inTime: true });
 });
