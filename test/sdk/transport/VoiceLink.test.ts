@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AthosRoleplayError } from '../../../src/errors/AthosRoleplayError.ts';
 import type { ReconnectPolicy } from '../../../src/transport/ReconnectPolicy.ts';
 import { fakeWebCodecs } from '../media/fakeWebCodecs.ts';
-import { downlinkFrame, fakeLink, flush, GATEWAY, goLive, LIVE, liveLink, RESUMED } from './fakeGateway.ts';
+import { acceptResume, downlinkFrame, fakeLink, flush, GATEWAY, goLive, LIVE, liveLink, RESUMED } from './fakeGateway.ts';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -516,10 +516,7 @@ describe('resuming after a drop', () => {
     fake.last().drop(4408, 'no auth or resume in time');
     await vi.advanceTimersByTimeAsync(500);
     expect(fake.sockets).toHaveLength(3);
-    fake.last().accept();
-    await flush();
-    fake.last().receive(RESUMED);
-    await flush();
+    await acceptResume(fake);
     expect(fake.names()).toEqual(['drop', 'recover']);
     fake.link.close();
   });
@@ -582,10 +579,7 @@ describe('resuming after a drop', () => {
     expect(fake.sockets).toHaveLength(2);
     fake.link.retryNow();
     expect(fake.sockets).toHaveLength(3);
-    fake.last().accept();
-    await flush();
-    fake.last().receive(RESUMED);
-    await flush();
+    await acceptResume(fake);
     expect(fake.names()).toEqual(['drop', 'recover']);
     fake.link.close();
     expect(vi.getTimerCount()).toBe(0);
@@ -602,10 +596,7 @@ describe('resuming after a drop', () => {
     expect(fake.sockets).toHaveLength(3);
     await flush();
     expect(held.closedByClient).toBe(true);
-    fake.last().accept();
-    await flush();
-    fake.last().receive(RESUMED);
-    await flush();
+    await acceptResume(fake);
     expect(fake.names()).toEqual(['drop', 'recover']);
     fake.link.close();
   });
@@ -615,10 +606,7 @@ describe('resuming after a drop', () => {
     const old = fake.last();
     vi.advanceTimersByTime(2_501);
     expect(fake.names()).toEqual(['drop']);
-    fake.last().accept();
-    await flush();
-    fake.last().receive(RESUMED);
-    await flush();
+    await acceptResume(fake);
     old.drop(4409, 'replaced');
     expect(fake.names()).toEqual(['drop', 'recover']);
     fake.link.close();
@@ -627,10 +615,7 @@ describe('resuming after a drop', () => {
   it('a resumed socket that drops again is resumed again', async () => {
     const fake = await liveLink();
     fake.last().drop(1006);
-    fake.last().accept();
-    await flush();
-    fake.last().receive(RESUMED);
-    await flush();
+    await acceptResume(fake);
     fake.last().drop(1001);
     expect(fake.names()).toEqual(['drop', 'recover', 'drop']);
     expect(fake.sockets).toHaveLength(3);

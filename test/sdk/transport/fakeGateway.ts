@@ -154,6 +154,14 @@ export async function goLive(fake: ReturnType<typeof fakeLink>, live: object = L
   await connected;
 }
 
+/** Lets `fake`'s newest socket open and answers its `resume` with `resumed`. */
+export async function acceptResume(fake: ReturnType<typeof fakeLink>): Promise<void> {
+  fake.last().accept();
+  await flush();
+  fake.last().receive(RESUMED);
+  await flush();
+}
+
 /** A link whose call is live on `pcm16`: the handshake went through on the first socket. */
 export async function liveLink(policy?: ReconnectPolicy) {
   const fake = fakeLink({ policy });
