@@ -2,8 +2,9 @@
  * Connect: connect() → ready and connect() → first persona sound at the SDK's <audio> element,
  * each call in a new page (as a rep loads the app), broken down by phase. The first call of the
  * browser is reported on its own: it also pays for starting Chromium's audio and media services.
- * The SDK prepares the playback path (its AudioContext, the first the page makes) and starts its
- * Worker when connect() starts; the socket opens in the Worker right after the redemption.
+ * The SDK starts its Worker and opens the call's one AudioContext (the first the page makes)
+ * with getUserMedia, builds the playback path once the capture runs, beside the redemption, and
+ * opens the socket in the Worker right after the redemption.
  */
 import { repeated, single } from '../lib/figures.mjs';
 import { recordBench } from '../lib/results.mjs';
@@ -28,7 +29,7 @@ function timestamps() {
     micEnd: microphone[0]!.end!,
     redeemStart: redemption.startTime,
     redeemEnd: redemption.responseEnd,
-    outputContext: audioContexts[0]!,
+    callContext: audioContexts[0]!,
     loopbackCreated: peers[0]!.created,
     loopbackTrack: peers[1]!.track!,
     playStart: plays[0]!.start,
@@ -46,7 +47,7 @@ type Timestamps = ReturnType<typeof timestamps>;
 const PHASES: [string, (t: Timestamps) => number][] = [
   ['phase: connect() → getUserMedia called', (t) => t.micStart - t.connect],
   ['phase: microphone (getUserMedia)', (t) => t.micEnd - t.micStart],
-  ['phase: capture path set-up (AudioContext, worklet)', (t) => t.redeemStart - t.micEnd],
+  ['phase: capture path set-up (worklet node, context running; the playback path starts)', (t) => t.redeemStart - t.micEnd],
   ['phase: redemption (POST /roleplay/session)', (t) => t.redeemEnd - t.redeemStart],
   ['phase: redemption → new WebSocket in the Worker', (t) => t.socketCreated - t.redeemEnd],
   ['phase: socket + auth (new WebSocket → live)', (t) => t.live - t.socketCreated],
@@ -55,13 +56,16 @@ const PHASES: [string, (t: Timestamps) => number][] = [
   ['phase: first persona frame at the socket → sound at `<audio>`', (t) => t.firstSound - t.firstFrame],
 ];
 
-/** Inside the playback path, which runs alongside the microphone, the redemption and the socket. */
+/** Inside the playback path, which runs alongside the redemption and the socket. */
 const PLAYBACK_PATH: [string, (t: Timestamps) => number][] = [
-  ['playback path: connect() → its AudioContext', (t) => t.outputContext - t.connect],
-  ['playback path: AudioContext → loopback RTCPeerConnection created (worklet load)', (t) => t.loopbackCreated - t.outputContext],
+  ["playback path: connect() → the call's AudioContext", (t) => t.callContext - t.connect],
+  [
+    'playback path: AudioContext → loopback RTCPeerConnection created (worklet load, capture start)',
+    (t) => t.loopbackCreated - t.callContext,
+  ],
   ['playback path: loopback created → track received (offer, answer)', (t) => t.loopbackTrack - t.loopbackCreated],
   ['playback path: `<audio>.play()` → resolved', (t) => t.playEnd - t.playStart],
-  ['playback path: AudioContext → playing (the whole path)', (t) => t.playEnd - t.outputContext],
+  ['playback path: AudioContext → playing (the whole path)', (t) => t.playEnd - t.callContext],
 ];
 
 test('connect', async ({ openBenchPage, athos }) => {

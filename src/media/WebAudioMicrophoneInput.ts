@@ -4,8 +4,7 @@ import { toAthosError } from '../errors/toAthosError.ts';
 import { withDeadline } from '../utils/abortable.ts';
 import { AudioLevel } from './AudioLevel.ts';
 import { AUDIO_START_TIMEOUT_MS, audioNeverStarted, waitUntilRunning } from './audioStart.ts';
-import { closeWorkletGraph } from './closeWorkletGraph.ts';
-import { loadWorklet } from './loadWorklet.ts';
+import type { CallAudio } from './CallAudio.ts';
 import type { MicrophoneInput, MicrophoneInputEvents } from './MicrophoneInput.ts';
 import { audioInputs, mediaDevicesOf, requestMicrophone, stopTracks } from './mediaDevices.ts';
 import { CAPTURE_PROCESSOR, type CaptureCommand, type CaptureMessage, type ProcessorOptions } from './worklet/protocol.ts';
@@ -19,10 +18,11 @@ interface MicrophoneSource {
 }
 
 /**
- * The microphone through Web Audio: `getUserMedia` with voice processing, an AudioContext at the
- * device's default rate, and the SDK's capture worklet, which resamples to 16 kHz, cuts 20 ms
- * frames of 16-bit PCM for the link it was given and detects voice activity, all off the main
- * thread; an AnalyserNode measures the level when asked.
+ * The microphone through Web Audio: `getUserMedia` with voice processing, the call's AudioContext
+ * (shared with the playback, opened while the browser asks for the microphone), and the SDK's
+ * capture worklet, which resamples to 16 kHz, cuts 20 ms frames of 16-bit PCM for the link it
+ * was given and detects voice activity, all off the main thread; an AnalyserNode measures the
+ * level when asked.
  *
  * Switching devices (on request, or when the active one is lost) acquires the new microphone
  * first and then swaps the source node feeding the same worklet, so frames keep flowing.
@@ -30,6 +30,7 @@ interface MicrophoneSource {
 export class WebAudioMicrophoneInput implements MicrophoneInput {
   readonly #events: MicrophoneInputEvents;
   readonly #context: PartContext;
+  readonly #audio: CallAudio;
   /** Removes the `devicechange` listener. */
   readonly #listeners = new AbortController();
   #audioContext: AudioContext | undefined;
@@ -38,17 +39,21 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
   #source: MicrophoneSource | undefined;
   /** Device switches run one after the other. */
   #switching: Promise<void> = Promise.resolve();
+  /** Whether this input holds the call's audio, to release once. */
+  #holdsAudio = false;
   #stopped = false;
   #muted = false;
   #speaking = false;
 
   /**
    * @param events - where frames, voice-activity changes and mid-call errors go.
-   * @param context - the browser seam, the logger and the `workletUrl` option.
+   * @param context - the browser seam and the logger.
+   * @param audio - the call's AudioContext, in which the capture worklet runs.
    */
-  constructor(events: MicrophoneInputEvents, context: PartContext) {
+  constructor(events: MicrophoneInputEvents, context: PartContext, audio: CallAudio) {
     this.#events = events;
     this.#context = context;
+    this.#audio = audio;
   }
 
   /**
@@ -102,24 +107,27 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
     return this.#stopped ? 0 : (this.#level?.read() ?? 0);
   }
 
-  /** Stops every track, closes the AudioContext, removes every listener. Idempotent. */
+  /** Stops every track, releases the call's audio, removes every listener. Idempotent. */
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#listeners.abort();
     if (this.#source) release(this.#source);
-    closeWorkletGraph(this.#audioContext, this.#worklet);
+    if (this.#worklet) this.#worklet.port.onmessage = null;
+    if (this.#holdsAudio) this.#audio.release(this.#worklet);
   }
 
   async #open(link: MessagePort): Promise<void> {
+    this.#holdsAudio = true;
+    const opened = this.#audio.open();
+    // Told apart below: a refused microphone is the failure to report, not a failed worklet load.
+    opened.catch(() => undefined);
     const stream = await this.#acquire();
     if (!stream) return;
     try {
       const { env } = this.#context;
-      // Created only now: a page that captures the microphone may start audio without a click.
-      const audioContext = new env.AudioContext();
+      const audioContext = await opened;
       this.#audioContext = audioContext;
-      await loadWorklet(audioContext, this.#context);
       if (this.#stopped) return;
       const processorOptions: ProcessorOptions = { sampleRate: audioContext.sampleRate };
       const worklet = new env.AudioWorkletNode(audioContext, CAPTURE_PROCESSOR, {
@@ -138,6 +146,7 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
       const { signal } = this.#listeners;
       mediaDevicesOf(env).addEventListener('devicechange', () => void this.#checkDevice(), { signal });
       audioContext.addEventListener('statechange', () => this.#keepRunning(), { signal });
+      // Resumed only now: a page that captures the microphone may start audio without a click.
       this.#keepRunning();
       if (!(await waitUntilRunning(audioContext, AUDIO_START_TIMEOUT_MS)) && !this.#stopped) {
         throw audioNeverStarted('the microphone', audioContext.state);

@@ -4,8 +4,7 @@ import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import { withDeadline } from '../utils/abortable.ts';
 import { AudioLevel } from './AudioLevel.ts';
 import { AUDIO_START_TIMEOUT_MS, audioNeverStarted, waitUntilRunning } from './audioStart.ts';
-import { closeWorkletGraph } from './closeWorkletGraph.ts';
-import { loadWorklet } from './loadWorklet.ts';
+import type { CallAudio } from './CallAudio.ts';
 import { audioOutputs, stopTracks } from './mediaDevices.ts';
 import { PeerConnectionLoopback } from './PeerConnectionLoopback.ts';
 import type { PersonaOutput, PersonaOutputEvents, PlaybackStats } from './PersonaOutput.ts';
@@ -40,6 +39,7 @@ const SINK_TIMEOUT_MS = 5_000;
 export class WebAudioPersonaOutput implements PersonaOutput {
   readonly #events: PersonaOutputEvents;
   readonly #context: PartContext;
+  readonly #audio: CallAudio;
   /** Removes the listeners on the AudioContext and the element. */
   readonly #listeners = new AbortController();
   #audioContext: AudioContext | undefined;
@@ -52,17 +52,21 @@ export class WebAudioPersonaOutput implements PersonaOutput {
   /** The chosen output; `''` is the default. */
   #speakerId = '';
   #volume = 1;
+  /** Whether this output holds the call's audio, to release once. */
+  #holdsAudio = false;
   #stopped = false;
   #blocked = false;
   #speaking = false;
 
   /**
    * @param events - where speaking changes and playback problems go.
-   * @param context - the browser seam, the logger and the `workletUrl` option.
+   * @param context - the browser seam and the logger.
+   * @param audio - the call's AudioContext, in which the playback worklet runs.
    */
-  constructor(events: PersonaOutputEvents, context: PartContext) {
+  constructor(events: PersonaOutputEvents, context: PartContext, audio: CallAudio) {
     this.#events = events;
     this.#context = context;
+    this.#audio = audio;
   }
 
   /**
@@ -71,9 +75,9 @@ export class WebAudioPersonaOutput implements PersonaOutput {
    */
   async prepare(link: MessagePort): Promise<void> {
     const { env } = this.#context;
-    const audioContext = new env.AudioContext();
+    this.#holdsAudio = true;
+    const audioContext = await this.#audio.open();
     this.#audioContext = audioContext;
-    await loadWorklet(audioContext, this.#context);
     if (this.#stopped) return;
     const processorOptions: ProcessorOptions = { sampleRate: audioContext.sampleRate };
     const worklet = new env.AudioWorkletNode(audioContext, PLAYBACK_PROCESSOR, {
@@ -179,7 +183,7 @@ export class WebAudioPersonaOutput implements PersonaOutput {
     return { jitterBufferMs: Math.round(depth / 16), lateFrames: late, concealedFrames: concealed };
   }
 
-  /** Closes the peer connections and the AudioContext, stops the tracks, removes the element. Idempotent. */
+  /** Closes the peer connections, releases the call's audio, stops the tracks, removes the element. Idempotent. */
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
@@ -190,7 +194,8 @@ export class WebAudioPersonaOutput implements PersonaOutput {
       this.#element.srcObject = null;
       this.#element.remove();
     }
-    closeWorkletGraph(this.#audioContext, this.#worklet);
+    if (this.#worklet) this.#worklet.port.onmessage = null;
+    if (this.#holdsAudio) this.#audio.release(this.#worklet);
   }
 
   /**

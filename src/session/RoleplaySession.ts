@@ -1,6 +1,7 @@
 import type { PartContext } from '../browser/PartContext.ts';
 import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import { toAthosError } from '../errors/toAthosError.ts';
+import { CallAudio } from '../media/CallAudio.ts';
 import type { MicrophoneInfo } from '../media/listMicrophones.ts';
 import type { MicrophoneInput } from '../media/MicrophoneInput.ts';
 import type { PersonaOutput } from '../media/PersonaOutput.ts';
@@ -333,8 +334,9 @@ export class RoleplaySession {
       if (signal.aborted) throw signal.reason;
     };
 
-    // The transport (its Worker) and the playback path start with the microphone: none of them
-    // needs the network, and the call goes live sooner.
+    // The transport (its Worker) starts with the microphone, and the playback path as soon as
+    // the capture runs, beside the redemption: none of them needs the network, so the call goes
+    // live sooner. Building the playback while the browser opens the microphone would slow both.
     const transport = this.#parts.createTransport(
       {
         onClear: () => this.#setPersonaSpeaking(false),
@@ -346,6 +348,7 @@ export class RoleplaySession {
       context,
     );
     this.#transport = transport;
+    const audio = new CallAudio(context);
     const output = this.#parts.createOutput(
       {
         onSpeakingChange: (speaking) => this.#setPersonaSpeaking(speaking),
@@ -353,13 +356,12 @@ export class RoleplaySession {
         onSpeakerLost: (deviceId) => this.#speakerLost(deviceId),
       },
       context,
+      audio,
     );
     this.#output = output;
     output.setVolume(this.#volume);
     // Before prepare() resolves this only records the choice: it cannot fail.
     await output.setSpeaker(this.#speakerId);
-    const outputPrepared = output.prepare(transport.playbackPort);
-    outputPrepared.catch(() => undefined);
 
     const microphone = this.#parts.createMicrophone(
       {
@@ -370,10 +372,13 @@ export class RoleplaySession {
         onError: (error) => this.#report(error),
       },
       context,
+      audio,
     );
     this.#microphone = microphone;
     await microphone.start(signal, transport.capturePort);
     checkpoint();
+    const outputPrepared = output.prepare(transport.playbackPort);
+    outputPrepared.catch(() => undefined);
     // Playing starts once the microphone runs: some browsers let a page that captures play.
     const outputStarted = outputPrepared.then(() => output.start());
     outputStarted.catch(() => undefined);

@@ -1,5 +1,6 @@
 import type { BrowserEnv } from '../browser/BrowserEnv.ts';
 import type { PartContext } from '../browser/PartContext.ts';
+import type { CallAudio } from '../media/CallAudio.ts';
 import type { MicrophoneInfo } from '../media/listMicrophones.ts';
 import type { MicrophoneInput, MicrophoneInputEvents } from '../media/MicrophoneInput.ts';
 import type { PersonaOutput, PersonaOutputEvents } from '../media/PersonaOutput.ts';
@@ -15,8 +16,10 @@ import type { VoiceTransport, VoiceTransportEvents } from '../transport/VoiceTra
 export interface SessionParts {
   env: () => BrowserEnv;
   redeem(request: RedemptionRequest, context: RedeemContext): Promise<Redemption>;
-  createMicrophone(events: MicrophoneInputEvents, context: PartContext): MicrophoneInput;
-  createOutput(events: PersonaOutputEvents, context: PartContext): PersonaOutput;
+  /** The microphone, capturing in `audio`, the call's AudioContext it shares with the output. */
+  createMicrophone(events: MicrophoneInputEvents, context: PartContext, audio: CallAudio): MicrophoneInput;
+  /** The persona's output, playing from `audio`, the call's AudioContext it shares with the microphone. */
+  createOutput(events: PersonaOutputEvents, context: PartContext, audio: CallAudio): PersonaOutput;
   createTransport(events: VoiceTransportEvents, context: PartContext): VoiceTransport;
   listMicrophones(context: PartContext): Promise<MicrophoneInfo[]>;
   listSpeakers(context: PartContext): Promise<SpeakerInfo[]>;

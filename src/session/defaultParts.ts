@@ -12,8 +12,8 @@ export function defaultParts(): SessionParts {
   return {
     env: browserEnv,
     redeem: redeemToken,
-    createMicrophone: (events, context) => new WebAudioMicrophoneInput(events, context),
-    createOutput: (events, context) => new WebAudioPersonaOutput(events, context),
+    createMicrophone: (events, context, audio) => new WebAudioMicrophoneInput(events, context, audio),
+    createOutput: (events, context, audio) => new WebAudioPersonaOutput(events, context, audio),
     createTransport: (events, context) => new WorkerVoiceTransport(events, context),
     listMicrophones,
     listSpeakers,

@@ -30,11 +30,13 @@ const root = resolve(import.meta.dirname, '../..');
  *   exchanges frames with it: 25 845, 22 385, 22 390 and 2 038; the hosted Worker file alone
  *   6 727. Issue 13 asked for at most 15 000 for the script-tag build with its Worker: missed
  *   (the call-screen API had already taken it to 19 467).
+ * - One AudioContext per call, shared by the capture and the playback (a shorter connect()):
+ *   26 144, 22 559, 22 563.
  */
 const SIZE_BUDGETS: Record<string, number> = {
-  'dist/index.mjs': 25_950,
-  'dist/index.cjs': 22_450,
-  'dist/athos-roleplay.iife.js': 22_450,
+  'dist/index.mjs': 26_200,
+  'dist/index.cjs': 22_600,
+  'dist/athos-roleplay.iife.js': 22_600,
   'dist/athos-worklet.js': 2_100,
   'dist/athos-worker.js': 6_800,
   'dist/react.mjs': 2_350,

@@ -70,7 +70,7 @@ describe('connect()', () => {
     expect(fake.transport.close).toHaveBeenCalled();
   });
 
-  it('starts the transport and prepares the playback with the microphone, and plays once the microphone runs', async () => {
+  it('starts the transport with the microphone, and prepares and plays the playback once the capture runs, before the redemption', async () => {
     const fake = fakeParts();
     let grantMicrophone: () => void = () => undefined;
     fake.microphone.start.mockImplementationOnce(async () => {
@@ -80,12 +80,13 @@ describe('connect()', () => {
     const session = new RoleplaySession(OPTIONS, fake.parts);
     const connected = session.connect();
     await Promise.resolve();
-    expect(fake.calls).toEqual(['transport.create', 'output.prepare']);
+    expect(fake.calls).toEqual(['transport.create']);
     expect(fake.microphone.start.mock.calls[0]?.[1]).toBe(fake.transport.capturePort);
-    expect(fake.output.prepare.mock.calls[0]?.[0]).toBe(fake.transport.playbackPort);
     grantMicrophone();
     await connected;
-    expect(fake.calls.indexOf('microphone.start')).toBeLessThan(fake.calls.indexOf('output.start'));
+    expect(fake.output.prepare.mock.calls[0]?.[0]).toBe(fake.transport.playbackPort);
+    expect(fake.calls.slice(1, 4)).toEqual(['microphone.start', 'output.prepare', 'output.start']);
+    expect(fake.calls.indexOf('output.prepare')).toBeLessThan(fake.calls.indexOf('redeem'));
     expect(fake.calls.at(-1)).toBe('transport.connect');
   });
 

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AthosRoleplayError } from '../../../src/errors/AthosRoleplayError.ts';
 import { WebAudioMicrophoneInput } from '../../../src/media/WebAudioMicrophoneInput.ts';
-import { domException, FakeStream, FakeTrack, fakeLink, fakeMediaEnv } from './fakeMediaEnv.ts';
+import { domException, FakeStream, FakeTrack, fakeLink, fakeMediaEnv, withAudio } from './fakeMediaEnv.ts';
 
 function setup() {
   const fake = fakeMediaEnv();
   const events = { onSpeakingChange: vi.fn(), onError: vi.fn() };
-  const microphone = new WebAudioMicrophoneInput(events, fake.context);
+  const microphone = withAudio(WebAudioMicrophoneInput, events, fake.context);
   const worklet = () => fake.created.worklets[0]!;
   const audioContext = () => fake.created.contexts[0]!;
   return { ...fake, events, microphone, worklet, audioContext };
@@ -48,7 +48,7 @@ describe('WebAudioMicrophoneInput', () => {
 
   it('loads the worklet from workletUrl when the site hosts it', async () => {
     const fake = setup();
-    const microphone = new WebAudioMicrophoneInput(fake.events, { ...fake.context, workletUrl: '/athos-worklet.js' });
+    const microphone = withAudio(WebAudioMicrophoneInput, fake.events, { ...fake.context, workletUrl: '/athos-worklet.js' });
     await microphone.start(new AbortController().signal, fakeLink());
     expect(fake.audioContext().audioWorklet.addModule).toHaveBeenCalledWith('/athos-worklet.js');
     expect(fake.URL.createObjectURL).not.toHaveBeenCalled();
@@ -103,13 +103,15 @@ describe('WebAudioMicrophoneInput', () => {
     expect(error).toBeInstanceOf(AthosRoleplayError);
     expect(error).toMatchObject({ code, phase: 'media' });
     expect((error as Error).message).toContain(name);
-    expect(created.contexts).toEqual([]);
+    // The call's context, opened while the browser was asked, is closed again.
+    await flush();
+    expect(created.contexts.map((context) => context.state)).toEqual(['closed']);
   });
 
   it('reports NO_MIC_AVAILABLE where navigator.mediaDevices is missing', async () => {
     const fake = setup();
     const env = { ...fake.env, navigator: {} } as typeof fake.env;
-    const microphone = new WebAudioMicrophoneInput(fake.events, { ...fake.context, env });
+    const microphone = withAudio(WebAudioMicrophoneInput, fake.events, { ...fake.context, env });
     await expect(microphone.start(new AbortController().signal, fakeLink())).rejects.toMatchObject({
       code: 'NO_MIC_AVAILABLE',
       phase: 'media',
@@ -139,7 +141,7 @@ describe('WebAudioMicrophoneInput', () => {
     grant();
     await flush();
     expect(late.tracks[0]!.readyState).toBe('ended');
-    expect(created.contexts).toEqual([]);
+    expect(created.contexts.map((context) => context.state)).toEqual(['closed']);
   });
 
   it('releases a microphone granted after stop()', async () => {
@@ -151,8 +153,9 @@ describe('WebAudioMicrophoneInput', () => {
     microphone.stop();
     grant();
     await start;
+    await flush();
     expect(late.tracks[0]!.readyState).toBe('ended');
-    expect(created.contexts).toEqual([]);
+    expect(created.contexts.map((context) => context.state)).toEqual(['closed']);
   });
 
   it('while muted, tells the worklet (which then sends no frame), ignores voice activity, reports not speaking once', async () => {

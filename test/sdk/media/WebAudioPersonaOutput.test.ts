@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebAudioPersonaOutput } from '../../../src/media/WebAudioPersonaOutput.ts';
-import { domException, fakeLink, fakeMediaEnv } from './fakeMediaEnv.ts';
+import { domException, fakeLink, fakeMediaEnv, withAudio } from './fakeMediaEnv.ts';
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0';
 
@@ -9,7 +9,7 @@ function setup(options: { webrtc?: boolean; userAgent?: string } = {}) {
   let env = options.webrtc === false ? { ...fake.env, RTCPeerConnection: undefined } : fake.env;
   if (options.userAgent) env = { ...env, navigator: { ...env.navigator, userAgent: options.userAgent } as Navigator };
   const events = { onSpeakingChange: vi.fn(), onError: vi.fn(), onSpeakerLost: vi.fn() };
-  const output = new WebAudioPersonaOutput(events, { ...fake.context, env });
+  const output = withAudio(WebAudioPersonaOutput, events, { ...fake.context, env });
   const play = vi.spyOn(window.HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
   const setSinkId = vi.spyOn(window.HTMLMediaElement.prototype, 'setSinkId').mockResolvedValue(undefined);
   const worklet = () => fake.created.worklets[0]!;

@@ -1,15 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { closeWorkletGraph } from '../../../src/media/closeWorkletGraph.ts';
 
+function fakeWorklet() {
+  const port = { onmessage: null as ((event: { data: unknown }) => void) | null, postMessage: vi.fn(), close: vi.fn() };
+  return { port, disconnect: vi.fn() };
+}
+
 function fakeGraph() {
   const audioContext = { close: vi.fn(async () => undefined) };
-  const port = { onmessage: null as ((event: { data: unknown }) => void) | null, postMessage: vi.fn(), close: vi.fn() };
-  const worklet = { port, disconnect: vi.fn() };
+  const worklet = fakeWorklet();
   return {
     audioContext,
-    port,
+    port: worklet.port,
     worklet,
-    run: () => closeWorkletGraph(audioContext as unknown as AudioContext, worklet as unknown as AudioWorkletNode),
+    run: () => closeWorkletGraph(audioContext as unknown as AudioContext, [worklet as unknown as AudioWorkletNode]),
   };
 }
 
@@ -48,9 +52,28 @@ describe('closeWorkletGraph', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('closes only once every processor of the context confirmed', () => {
+    const audioContext = { close: vi.fn(async () => undefined) };
+    const capture = fakeWorklet();
+    const playback = fakeWorklet();
+    closeWorkletGraph(audioContext as unknown as AudioContext, [capture, playback] as unknown as AudioWorkletNode[]);
+    expect(capture.port.postMessage).toHaveBeenCalledWith('stop');
+    expect(playback.port.postMessage).toHaveBeenCalledWith('stop');
+    capture.port.onmessage?.({ data: 'stopped' });
+    capture.port.onmessage?.({ data: 'stopped' });
+    expect(audioContext.close).not.toHaveBeenCalled();
+    playback.port.onmessage?.({ data: 'stopped' });
+    expect(audioContext.close).toHaveBeenCalledTimes(1);
+    for (const worklet of [capture, playback]) {
+      expect(worklet.disconnect).toHaveBeenCalled();
+      expect(worklet.port.close).toHaveBeenCalled();
+    }
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('closes a context without a processor on the next task', () => {
     const audioContext = { close: vi.fn(async () => undefined) };
-    closeWorkletGraph(audioContext as unknown as AudioContext, undefined);
+    closeWorkletGraph(audioContext as unknown as AudioContext, []);
     vi.advanceTimersByTime(0);
     expect(audioContext.close).toHaveBeenCalledTimes(1);
   });

@@ -1,6 +1,7 @@
 import { vi } from 'vitest';
 import type { BrowserEnv } from '../../../src/browser/BrowserEnv.ts';
 import type { PartContext } from '../../../src/browser/PartContext.ts';
+import { CallAudio } from '../../../src/media/CallAudio.ts';
 
 /** A microphone track: `end()` simulates the device going away. */
 export class FakeTrack extends EventTarget {
@@ -220,4 +221,13 @@ export function fakeMediaEnv() {
   const logger = { debug: vi.fn(), warn: vi.fn(), addSecret: vi.fn() };
   const context: PartContext = { env, logger, debug: false, workletUrl: undefined, workerUrl: undefined };
   return { env, context, logger, mediaDevices, URL, created, FakeAudioContext };
+}
+
+/** A media part built as the session builds it: given the call's audio, made from the same context. */
+export function withAudio<Events, Part>(
+  Part: new (events: Events, context: PartContext, audio: CallAudio) => Part,
+  events: Events,
+  context: PartContext,
+): Part {
+  return new Part(events, context, new CallAudio(context));
 }
