@@ -221,7 +221,7 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
   #keepRunning(): void {
     const audioContext = this.#audioContext;
     if (this.#stopped || !audioContext || audioContext.state === 'running' || audioContext.state === 'closed') return;
-    audioContext.resume().catch((error: unknown) => this.#context.logger.warn('The capture AudioContext did not resume.', error));
+    audioContext.resume().catch((error: unknown) => this.#context.logger.warn("The call's AudioContext did not resume.", error));
   }
 
   #receive(message: CaptureMessage): void {
