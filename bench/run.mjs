@@ -24,6 +24,7 @@ const BENCHES = {
   'link-loss': 'browser',
   'main-thread': 'browser',
   leaks: 'browser',
+  'microphone-switch': 'browser',
   gateway: 'node',
   soak: 'node',
   network: 'browser',
