@@ -39,11 +39,15 @@ export class CallAudio {
   }
 
   /**
-   * Hands back one user's hold, with the worklet node it ran in the context (if any), which is
-   * stopped with the others when the last user releases. Call it once per {@link CallAudio.open}.
+   * Hands back one user's hold, with the worklet node it ran in the context (if any): its
+   * messages are no longer heard, and it is stopped with the others when the last user
+   * releases. Call it once per {@link CallAudio.open}.
    */
   release(worklet?: AudioWorkletNode): void {
-    if (worklet) this.#worklets.push(worklet);
+    if (worklet) {
+      worklet.port.onmessage = null;
+      this.#worklets.push(worklet);
+    }
     this.#users -= 1;
     if (this.#users > 0 || this.#closed) return;
     this.#closed = true;

@@ -113,7 +113,6 @@ export class WebAudioMicrophoneInput implements MicrophoneInput {
     this.#stopped = true;
     this.#listeners.abort();
     if (this.#source) release(this.#source);
-    if (this.#worklet) this.#worklet.port.onmessage = null;
     if (this.#holdsAudio) this.#audio.release(this.#worklet);
   }
 

@@ -194,7 +194,6 @@ export class WebAudioPersonaOutput implements PersonaOutput {
       this.#element.srcObject = null;
       this.#element.remove();
     }
-    if (this.#worklet) this.#worklet.port.onmessage = null;
     if (this.#holdsAudio) this.#audio.release(this.#worklet);
   }
 

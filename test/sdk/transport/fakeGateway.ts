@@ -144,18 +144,26 @@ export function fakeLink({ offer = ['pcm16'], webCodecs = {}, policy = DEFAULT_R
   return { ...network, ...recorded, link };
 }
 
-/** Connects `fake`'s link: opens the first socket, accepts it, and answers `auth` with `live`. */
-export async function goLive(fake: ReturnType<typeof fakeLink>, live: object = LIVE): Promise<void> {
-  const connected = fake.link.connect(GATEWAY, new AbortController().signal);
+/** Lets the newest socket of `network` open and answers its `auth` with `live`; resolves once `connected` does. */
+export async function answerAuth(
+  network: { last(): FakeSocket },
+  connected: Promise<unknown>,
+  live: object = LIVE,
+): Promise<void> {
   await flush();
-  fake.last().accept();
+  network.last().accept();
   await flush();
-  fake.last().receive(live);
+  network.last().receive(live);
   await connected;
 }
 
+/** Connects `fake`'s link: opens the first socket, accepts it, and answers `auth` with `live`. */
+export function goLive(fake: ReturnType<typeof fakeLink>, live: object = LIVE): Promise<void> {
+  return answerAuth(fake, fake.link.connect(GATEWAY, new AbortController().signal), live);
+}
+
 /** Lets `fake`'s newest socket open and answers its `resume` with `resumed`. */
-export async function acceptResume(fake: ReturnType<typeof fakeLink>): Promise<void> {
+export async function acceptResume(fake: { last(): FakeSocket }): Promise<void> {
   fake.last().accept();
   await flush();
   fake.last().receive(RESUMED);

@@ -4,7 +4,7 @@ import type { Redemption } from '../../../src/redeem/Redemption.ts';
 import { DEFAULT_RECONNECT_POLICY } from '../../../src/transport/ReconnectPolicy.ts';
 import { WorkerVoiceTransport } from '../../../src/worker/WorkerVoiceTransport.ts';
 import { fakeWebCodecs } from '../media/fakeWebCodecs.ts';
-import { downlinkFrame, fakeNetwork, flush, LIVE, RESUMED, recordingEvents } from '../transport/fakeGateway.ts';
+import { acceptResume, answerAuth, downlinkFrame, fakeNetwork, flush, LIVE, recordingEvents } from '../transport/fakeGateway.ts';
 import { type FakePort, fakeWorkerContext } from './fakeWorker.ts';
 
 const REDEMPTION: Redemption = {
@@ -41,14 +41,8 @@ function setup(options: { debug?: boolean; workerUrl?: string; webCodecs?: objec
 type Setup = ReturnType<typeof setup>;
 
 /** Connects `fake` and lets the gateway accept it with `live`. */
-async function goLive(fake: Setup, live: object = LIVE): Promise<void> {
-  const connected = fake.transport.connect(REDEMPTION, new AbortController().signal);
-  await flush();
-  fake.last().accept();
-  await flush();
-  fake.last().receive(live);
-  await connected;
-}
+const goLive = (fake: Setup, live: object = LIVE) =>
+  answerAuth(fake, fake.transport.connect(REDEMPTION, new AbortController().signal), live);
 
 /** The types of the messages the Worker posted to the main thread. */
 const sentTypes = (fake: Setup) => fake.worker().sent.map((message) => (message as { type: string }).type);
@@ -209,10 +203,7 @@ describe('a live call', () => {
     fake.window.dispatchEvent(new Event('online'));
     await flush();
     expect(fake.sockets).toHaveLength(attempts + 1);
-    fake.last().accept();
-    await flush();
-    fake.last().receive(RESUMED);
-    await flush();
+    await acceptResume(fake);
     expect(fake.names()).toEqual(['drop', 'recover']);
     fake.transport.close();
   });
