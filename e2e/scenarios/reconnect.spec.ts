@@ -19,6 +19,7 @@ import {
   report,
   sessionState,
   settle,
+  socketTraffic,
   startCall,
   test,
   waitForEvent,
@@ -85,13 +86,21 @@ test('a stall of the gateway is detected while it lasts and resumed once it ends
 });
 
 test('a main thread busy for 3 s is no dropped link', async ({ harness: page, athos }) => {
+  await recordSocketTraffic(page);
   const callId = await startCall(page, athos);
   await waitForEvent(page, 'personaSpeaking');
-  await page.evaluate(() => {
+  const freeAt = await page.evaluate(() => {
     const until = performance.now() + 3_000;
     while (performance.now() < until);
+    return performance.now();
   });
-  // The heartbeat's overdue check and the drain it schedules run before these later tasks.
+  // The heartbeat decides within a drain and a grace (250 ms) of the thread coming free; two
+  // pongs later its Worker is past that.
+  const pongsSince = async (at: number) =>
+    (await socketTraffic(page))
+      .flatMap((socket) => socket.received)
+      .filter((message) => message.type === 'pong' && message.at > at).length;
+  await expect.poll(() => pongsSince(freeAt), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
   await settle(page);
   expect(await callEvents(page)).toEqual([
     { name: 'connecting', payload: undefined },

@@ -12,15 +12,28 @@ export interface HeartbeatOptions {
   /** The gateway was silent for {@link SILENCE_LIMIT_MS}; the heartbeat has stopped. */
   onSilence: () => void;
   /**
-   * Calls `then` once messages that may be queued behind a busy thread have arrived; without it,
-   * after a zero timeout. In a Worker in Firefox, socket messages reach the Worker through the
-   * page's main thread, so a main thread busy for seconds holds them back.
+   * Calls `then` once the thread that socket messages may be queued behind has got to it;
+   * without it, after a zero timeout. In a Worker in Firefox, socket messages reach the Worker
+   * through the page's main thread, so a main thread busy for seconds holds them back. An
+   * answer slower than {@link BUSY_DRAIN_MS} earns the link a {@link BUSY_GRACE_MS} grace.
    */
   drain?: (then: () => void) => void;
 }
 
 /** Pings awaiting their pong; older ones are forgotten (their pongs were lost). */
 const MAX_PENDING_PINGS = 8;
+
+/**
+ * A drain that takes longer than this was answered by a busy thread: messages it held back may
+ * still be on their way (in Firefox they can reach the Worker just after the drain's answer).
+ */
+export const BUSY_DRAIN_MS = 50;
+
+/** How long the link gets, after a busy drain, for what the thread held back to arrive. */
+export const BUSY_GRACE_MS = 250;
+
+/** Graces in a row at most, so that a thread that never frees up cannot hide a dead link. */
+const MAX_BUSY_GRACES = 4;
 
 /**
  * The client's half of the heartbeat on one live socket: pings the gateway every
@@ -34,12 +47,13 @@ export class Heartbeat {
   readonly #sentAt = new Map<number, number>();
   #watch: ReturnType<typeof setTimeout> | undefined;
   #nextPingId = 1;
+  #busyGraces = 0;
   #stopped = false;
 
   constructor(options: HeartbeatOptions) {
     this.#options = options;
     this.#pinger = setInterval(() => this.#ping(), options.intervalMs);
-    this.#check(false);
+    this.#check();
   }
 
   /**
@@ -67,24 +81,39 @@ export class Heartbeat {
     this.#options.ping(id);
   }
 
-  #check(drained: boolean): void {
-    const silentFor = performance.now() - this.#options.lastHeardAt();
+  #silentFor(): number {
+    return performance.now() - this.#options.lastHeardAt();
+  }
+
+  #check(): void {
+    const silentFor = this.#silentFor();
     if (silentFor < SILENCE_LIMIT_MS) {
-      this.#watchIn(SILENCE_LIMIT_MS - silentFor, false);
-    } else if (!drained) {
-      // This timer may have run late, ahead of messages that queued up while a thread was
-      // busy: let them arrive before deciding.
-      const drain = this.#options.drain ?? ((then: () => void) => setTimeout(then, 0));
-      drain(() => {
-        if (!this.#stopped) this.#check(true);
-      });
+      this.#busyGraces = 0;
+      this.#watchIn(SILENCE_LIMIT_MS - silentFor);
+      return;
+    }
+    // This timer may have run late, ahead of messages that queued up while a thread was busy:
+    // let them arrive before deciding.
+    const drain = this.#options.drain ?? ((then: () => void) => setTimeout(then, 0));
+    const askedAt = performance.now();
+    drain(() => {
+      if (!this.#stopped) this.#decide(performance.now() - askedAt);
+    });
+  }
+
+  #decide(drainMs: number): void {
+    if (this.#silentFor() < SILENCE_LIMIT_MS) {
+      this.#check();
+    } else if (drainMs > BUSY_DRAIN_MS && this.#busyGraces < MAX_BUSY_GRACES) {
+      this.#busyGraces++;
+      this.#watchIn(BUSY_GRACE_MS);
     } else {
       this.stop();
       this.#options.onSilence();
     }
   }
 
-  #watchIn(ms: number, drained: boolean): void {
-    this.#watch = setTimeout(() => this.#check(drained), ms);
+  #watchIn(ms: number): void {
+    this.#watch = setTimeout(() => this.#check(), ms);
   }
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
-import { Heartbeat, SILENCE_LIMIT_MS } from '../../../src/transport/Heartbeat.ts';
+import { BUSY_DRAIN_MS, BUSY_GRACE_MS, Heartbeat, SILENCE_LIMIT_MS } from '../../../src/transport/Heartbeat.ts';
 
 describe('Heartbeat', () => {
   let heardAt: number;
@@ -64,6 +64,74 @@ describe('Heartbeat', () => {
     heartbeat.stop();
     waiting.shift()?.();
     expect(onSilence).not.toHaveBeenCalled();
+  });
+
+  describe('when the drain is answered by a busy thread', () => {
+    const waiting: Array<() => void> = [];
+    const answerAfter = (ms: number) => {
+      vi.advanceTimersByTime(ms);
+      waiting.shift()?.();
+    };
+
+    beforeEach(() => {
+      heartbeat.stop();
+      waiting.length = 0;
+      heartbeat = new Heartbeat({
+        intervalMs: 1000,
+        lastHeardAt: () => heardAt,
+        ping,
+        onSilence,
+        drain: (then) => waiting.push(then),
+      });
+      vi.advanceTimersByTime(SILENCE_LIMIT_MS);
+      expect(waiting).toHaveLength(1);
+    });
+
+    it('waits a grace for what the thread held back, which keeps the link', () => {
+      // Firefox: the page's main thread answers the drain, then hands on the socket messages
+      // queued behind it.
+      answerAfter(500);
+      expect(onSilence).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(5);
+      hear();
+      vi.advanceTimersByTime(SILENCE_LIMIT_MS - 10);
+      expect(waiting).toHaveLength(0);
+      expect(onSilence).not.toHaveBeenCalled();
+    });
+
+    it('reports the silence once a prompt drain after the grace confirms it', () => {
+      answerAfter(500);
+      vi.advanceTimersByTime(BUSY_GRACE_MS - 1);
+      expect(waiting).toHaveLength(0);
+      vi.advanceTimersByTime(1);
+      expect(waiting).toHaveLength(1);
+      answerAfter(BUSY_DRAIN_MS);
+      expect(onSilence).toHaveBeenCalledTimes(1);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('gives at most four graces in a row to a thread that stays busy', () => {
+      for (let grace = 0; grace < 4; grace++) {
+        answerAfter(BUSY_DRAIN_MS + 1);
+        vi.advanceTimersByTime(BUSY_GRACE_MS);
+      }
+      expect(onSilence).not.toHaveBeenCalled();
+      answerAfter(BUSY_DRAIN_MS + 1);
+      expect(onSilence).toHaveBeenCalledTimes(1);
+    });
+
+    it('gives a fresh set of graces once the gateway was heard again', () => {
+      for (let grace = 0; grace < 4; grace++) {
+        answerAfter(BUSY_DRAIN_MS + 1);
+        vi.advanceTimersByTime(BUSY_GRACE_MS);
+      }
+      hear();
+      answerAfter(BUSY_DRAIN_MS + 1);
+      vi.advanceTimersByTime(SILENCE_LIMIT_MS);
+      answerAfter(BUSY_DRAIN_MS + 1);
+      expect(onSilence).not.toHaveBeenCalled();
+      expect(vi.getTimerCount()).toBe(2); // the pinger and the grace's check
+    });
   });
 
   it('counts silence from the last thing heard', () => {
