@@ -32,11 +32,13 @@ const root = resolve(import.meta.dirname, '../..');
  *   (the call-screen API had already taken it to 19 467).
  * - One AudioContext per call, shared by the capture and the playback (a shorter connect()):
  *   26 144, 22 559, 22 563.
+ * - A heartbeat that gives a busy thread's held-back messages time to arrive (Firefox):
+ *   26 204, 22 599, 22 604.
  */
 const SIZE_BUDGETS: Record<string, number> = {
-  'dist/index.mjs': 26_200,
-  'dist/index.cjs': 22_600,
-  'dist/athos-roleplay.iife.js': 22_600,
+  'dist/index.mjs': 26_300,
+  'dist/index.cjs': 22_700,
+  'dist/athos-roleplay.iife.js': 22_700,
   'dist/athos-worklet.js': 2_100,
   'dist/athos-worker.js': 6_800,
   'dist/react.mjs': 2_350,

@@ -43,9 +43,9 @@ describe('Heartbeat', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('asks its drain, when given one, and decides only once it answers; not at all once stopped', () => {
+  /** Replaces the heartbeat with one whose drains wait in `waiting` until the test answers them. */
+  const restartWithDrain = (waiting: Array<() => void>) => {
     heartbeat.stop();
-    const waiting: Array<() => void> = [];
     heartbeat = new Heartbeat({
       intervalMs: 1000,
       lastHeardAt: () => heardAt,
@@ -53,6 +53,11 @@ describe('Heartbeat', () => {
       onSilence,
       drain: (then) => waiting.push(then),
     });
+  };
+
+  it('asks its drain, when given one, and decides only once it answers; not at all once stopped', () => {
+    const waiting: Array<() => void> = [];
+    restartWithDrain(waiting);
     vi.advanceTimersByTime(2500);
     expect(waiting).toHaveLength(1);
     vi.advanceTimersByTime(5_000);
@@ -74,15 +79,8 @@ describe('Heartbeat', () => {
     };
 
     beforeEach(() => {
-      heartbeat.stop();
       waiting.length = 0;
-      heartbeat = new Heartbeat({
-        intervalMs: 1000,
-        lastHeardAt: () => heardAt,
-        ping,
-        onSilence,
-        drain: (then) => waiting.push(then),
-      });
+      restartWithDrain(waiting);
       vi.advanceTimersByTime(SILENCE_LIMIT_MS);
       expect(waiting).toHaveLength(1);
     });
