@@ -222,17 +222,24 @@ export class RoleplaySession {
     await this.#liveMicrophone('setMicrophone').setDevice(deviceId);
   }
 
-  /** Stops sending the rep's audio; `userSpeaking` reports `false` and the input level 0. */
+  /**
+   * Stops sending the rep's audio; `userSpeaking` reports `false` and the input level 0. Once
+   * it resolves not one more frame leaves, not even one captured just before the mute.
+   */
   async mute(): Promise<void> {
     this.#liveMicrophone('mute').setMuted(true);
     this.#setMuted(true);
     this.#reportUserSpeaking();
+    await this.#transport?.setMuted(true);
   }
 
   /** Resumes sending the rep's audio. */
   async unmute(): Promise<void> {
-    this.#liveMicrophone('unmute').setMuted(false);
+    const microphone = this.#liveMicrophone('unmute');
+    const unmuted = this.#transport?.setMuted(false);
+    microphone.setMuted(false);
     this.#setMuted(false);
+    await unmuted;
   }
 
   /**

@@ -79,6 +79,8 @@ export class VoiceLink {
   readonly #bytes: ByteCounters = { sent: 0, received: 0 };
   #rttMs: number | undefined;
   #lostFrames = 0;
+  /** While set, not one of the rep's frames is sent, those still being encoded included. */
+  #muted = false;
 
   constructor(events: VoiceLinkEvents, parts: VoiceLinkParts) {
     this.#events = events;
@@ -146,9 +148,17 @@ export class VoiceLink {
     }
   }
 
-  /** Encodes and sends one captured frame; dropped unless live (stale speech is never sent). */
+  /** Encodes and sends one captured frame; dropped unless live (stale speech is never sent) or while muted. */
   sendAudio(frame: ArrayBuffer): void {
-    if (this.#state === 'live') this.#codec?.encode(new Int16Array(frame));
+    if (this.#sending()) this.#codec?.encode(new Int16Array(frame));
+  }
+
+  /**
+   * Stops or resumes sending the rep's audio. Takes effect at once: frames captured before a
+   * mute but still on their way (in the port, in the encoder) are dropped too.
+   */
+  setMuted(muted: boolean): void {
+    this.#muted = muted;
   }
 
   /** Tries to resume now (the browser said it is back online). */
@@ -247,7 +257,11 @@ export class VoiceLink {
   }
 
   #sendPacket(packet: ArrayBuffer): void {
-    if (this.#state === 'live') this.#socket?.sendAudio(packet);
+    if (this.#sending()) this.#socket?.sendAudio(packet);
+  }
+
+  #sending(): boolean {
+    return this.#state === 'live' && !this.#muted;
   }
 
   #handleClose(code: number, reason: string): void {

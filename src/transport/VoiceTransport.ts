@@ -71,6 +71,11 @@ export interface VoiceTransport {
   /** Tries to resume now (the browser said it is back online). */
   retryNow(): void;
   /**
+   * Stops or resumes sending the rep's audio. Resolves once it took effect: after a mute, not
+   * one more frame leaves, those still on their way from the microphone included.
+   */
+  setMuted(muted: boolean): Promise<void>;
+  /**
    * Tells the gateway the rep left and closes. Resolves with the gateway's summary when it
    * answers in time. No event follows.
    */

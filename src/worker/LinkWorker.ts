@@ -113,6 +113,9 @@ export class LinkWorker {
     if (request.method === 'connect') {
       this.#log.addSecret(request.gateway.ticket);
       answer = link.connect(request.gateway, this.#lifetime.signal).then(() => link.codec);
+    } else if (request.method === 'mute') {
+      link.setMuted(request.muted);
+      answer = Promise.resolve(undefined);
     } else {
       answer = link.leave();
     }

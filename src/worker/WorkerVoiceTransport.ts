@@ -4,7 +4,7 @@ import { AthosRoleplayError } from '../errors/AthosRoleplayError.ts';
 import type { Redemption } from '../redeem/Redemption.ts';
 import type { CallEndSummary, LinkStats, VoiceTransport, VoiceTransportEvents } from '../transport/VoiceTransport.ts';
 import { withDeadline } from '../utils/abortable.ts';
-import type { ErrorData, Requests, WorkerCommand, WorkerEvent } from './protocol.ts';
+import type { ErrorData, RequestFields, Requests, WorkerCommand, WorkerEvent } from './protocol.ts';
 import { type StartedWorker, startWorker, workerLoadError } from './startWorker.ts';
 
 /** The Worker answers `leave` within its own 1 s limit; this much covers a Worker that died. */
@@ -68,7 +68,7 @@ export class WorkerVoiceTransport implements VoiceTransport {
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       const gateway = { url: redemption.connectionUrl, ticket: redemption.connectionTicket };
-      this.#codec = await withDeadline(this.#request('connect', gateway), { signal });
+      this.#codec = await withDeadline(this.#request('connect', { gateway }), { signal });
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
@@ -81,8 +81,13 @@ export class WorkerVoiceTransport implements VoiceTransport {
   }
 
   leave(): Promise<CallEndSummary | undefined> {
-    this.#leaving ??= withDeadline(this.#request('leave'), { ms: LEAVE_ANSWER_MS }).catch(() => undefined);
+    this.#leaving ??= withDeadline(this.#request('leave', {}), { ms: LEAVE_ANSWER_MS }).catch(() => undefined);
     return this.#leaving;
+  }
+
+  async setMuted(muted: boolean): Promise<void> {
+    // A transport that is closed, or whose Worker failed, sends nothing more either.
+    await this.#request('mute', { muted }).catch(() => undefined);
   }
 
   codec(): Codec | undefined {
@@ -120,11 +125,11 @@ export class WorkerVoiceTransport implements VoiceTransport {
   }
 
   /** Asks the Worker's link; settles with its answer. Rejects at once once closed. */
-  #request<M extends keyof Requests>(method: M, gateway?: Requests[M]['gateway']): Promise<Requests[M]['answer']> {
+  #request<M extends keyof Requests>(method: M, fields: RequestFields<M>): Promise<Requests[M]['answer']> {
     if (this.#closed) return Promise.reject(new Error('The voice transport is closed.'));
     const id = this.#nextId++;
     const answer = new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }));
-    this.#post({ type: 'request', id, method, gateway } as WorkerCommand);
+    this.#post({ type: 'request', id, method, ...fields } as WorkerCommand);
     return answer as Promise<Requests[M]['answer']>;
   }
 

@@ -25,13 +25,18 @@ export interface StartCommand {
 export interface Requests {
   /** Connect to the redemption's gateway; answers once the call is live, with its codec. */
   connect: { gateway: GatewayAddress; answer: Codec };
+  /** Stop or resume sending the rep's audio; answers once no more of it will be sent (or once it may be). */
+  mute: { muted: boolean; answer: undefined };
   /** Say goodbye to the gateway; answers with its summary, if it gave one in time. */
-  leave: { gateway?: never; answer: CallEndSummary | undefined };
+  leave: { answer: CallEndSummary | undefined };
 }
+
+/** A request's fields besides its method and id. */
+export type RequestFields<M extends keyof Requests> = Omit<Requests[M], 'answer'>;
 
 /** A request: `id` pairs it with its {@link Reply}. */
 export type Request = {
-  [M in keyof Requests]: { type: 'request'; id: number; method: M } & Omit<Requests[M], 'answer'>;
+  [M in keyof Requests]: { type: 'request'; id: number; method: M } & RequestFields<M>;
 }[keyof Requests];
 
 /** Main thread → Worker. */

@@ -174,10 +174,27 @@ describe('mid-call controls', () => {
     await session.connect();
     await session.mute();
     expect(fake.microphone.setMuted).toHaveBeenLastCalledWith(true);
+    expect(fake.transport.setMuted).toHaveBeenLastCalledWith(true);
     await session.unmute();
     expect(fake.microphone.setMuted).toHaveBeenLastCalledWith(false);
+    expect(fake.transport.setMuted).toHaveBeenLastCalledWith(false);
     await session.setMicrophone('usb-mic');
     expect(fake.microphone.setDevice).toHaveBeenCalledWith('usb-mic');
+  });
+
+  it('mute() resolves only once the transport has stopped the uplink', async () => {
+    const fake = fakeParts();
+    let stopped = () => {};
+    fake.transport.setMuted.mockImplementationOnce(() => new Promise<undefined>((done) => (stopped = () => done(undefined))));
+    const session = new RoleplaySession(OPTIONS, fake.parts);
+    await session.connect();
+    let settled = false;
+    const muting = session.mute().then(() => (settled = true));
+    await Promise.resolve();
+    expect([settled, session.muted]).toEqual([false, true]);
+    stopped();
+    await muting;
+    expect(settled).toBe(true);
   });
 
   it('reports a rep who is already talking when the call goes live, right after ready', async () => {

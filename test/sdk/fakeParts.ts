@@ -64,6 +64,7 @@ export function fakeParts() {
     playbackPort: ports.port2,
     connect: vi.fn(async (_redemption: Redemption, _signal: AbortSignal) => void calls.push('transport.connect')),
     retryNow: vi.fn(),
+    setMuted: vi.fn(async (_muted: boolean) => undefined),
     leave: vi.fn(async () => {
       calls.push('transport.leave');
       return { reason: 'client', durationSec: 7 };

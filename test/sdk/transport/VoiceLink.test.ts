@@ -736,6 +736,25 @@ describe('the codec', () => {
     fake.link.close();
   });
 
+  it('sends not one frame once muted, not even one still being encoded; sends again once unmuted', async () => {
+    const fake = await liveOnOpus();
+    fake.link.sendAudio(new Int16Array(320).fill(1).buffer);
+    fake.link.setMuted(true);
+    fake.link.sendAudio(new Int16Array(320).fill(2).buffer);
+    fake.encoder.release();
+    expect(fake.last().audio()).toEqual([]);
+    fake.link.setMuted(false);
+    fake.link.sendAudio(new Int16Array(320).fill(3).buffer);
+    fake.encoder.release();
+    expect(
+      fake
+        .last()
+        .audio()
+        .map((packet) => new Uint8Array(packet)[0]),
+    ).toEqual([3]);
+    fake.link.close();
+  });
+
   it('plays each opus frame once, in order, decoded; drops a frame that is no opus packet', async () => {
     const fake = await liveOnOpus();
     fake.last().receive(opusFrame(1, 10));

@@ -178,6 +178,23 @@ describe('a live call', () => {
     fake.transport.close();
   });
 
+  it('setMuted() resolves once the Worker stopped the uplink, and it sends again once unmuted', async () => {
+    const fake = setup();
+    await goLive(fake);
+    const muted = fake.transport.setMuted(true);
+    fake.capture.postMessage(new ArrayBuffer(640));
+    await muted;
+    await flush();
+    expect(fake.last().audio()).toEqual([]);
+    await fake.transport.setMuted(false);
+    const frame = new ArrayBuffer(640);
+    fake.capture.postMessage(frame);
+    await flush();
+    expect(fake.last().audio()).toEqual([frame]);
+    fake.transport.close();
+    await expect(fake.transport.setMuted(true)).resolves.toBeUndefined();
+  });
+
   it('reports barge-in and clears the playback through its port first', async () => {
     const fake = setup();
     await goLive(fake);
