@@ -2,7 +2,7 @@
  * When each persona frame is due, for a listener who starts playing an utterance the moment its
  * first frame arrives and then plays one 20 ms frame after the other. A frame that arrives after
  * its due time is late by the gap the listener hears; playback then goes on from that frame.
- * The gateway sends up to 100 ms ahead, so an unloaded gateway delivers no late frame.
+ * The gateway sends up to 300 ms ahead, so an unloaded gateway delivers no late frame.
  */
 import { FRAME_MS } from '../../server/gateway/protocol.js';
 

@@ -27,8 +27,12 @@ export const MAX_PAYLOAD_BYTES = 256 * 1024;
 export const HEARTBEAT_MS = 1000;
 /** The gateway drops a socket it has heard nothing from for this long. */
 export const LINK_TIMEOUT_MS = 5000;
-/** How far ahead of real time downlink audio may be sent. */
-export const MAX_LEAD_MS = 100;
+/**
+ * How far ahead of real time downlink audio may be sent: the client's cushion for TCP to
+ * resend a lost segment (about one round trip and a bit, 170–250 ms on a mobile link) before
+ * the rep hears a gap. Latency is not affected: the client starts playing at its first frames.
+ */
+export const MAX_LEAD_MS = 300;
 /** Unacknowledged downlink frames kept for a resume (30 s). */
 export const RESEND_FRAMES = RESUME_WINDOW_MS / FRAME_MS;
 

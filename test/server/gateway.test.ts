@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FRAME_MS, MAX_LEAD_MS } from '../../server/gateway/protocol.js';
 import type { Turn } from '../../server/store/calls.js';
 import {
   API,
@@ -100,9 +101,9 @@ describe('a live call', () => {
     const frames = client.frames.slice(0, 60);
     expect(frames.map((f) => f.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
     expect(frames.every((f) => f.bytes === 644)).toBe(true);
-    // Greeting about 300 ms after live; then real time with at most 100 ms ahead.
+    // Greeting about 300 ms after live; then real time with at most MAX_LEAD_MS ahead.
     expect(frames[0]!.at - Date.parse(live.startedAt)).toBeGreaterThanOrEqual(250);
-    expect(frames[59]!.at - frames[0]!.at).toBeGreaterThanOrEqual((60 - 6) * 20 - 30);
+    expect(frames[59]!.at - frames[0]!.at).toBeGreaterThanOrEqual((60 - 1 - MAX_LEAD_MS / FRAME_MS) * FRAME_MS - 30);
     client.ws.close();
   });
 

@@ -14,7 +14,7 @@ const LATE_WINDOW = 8_000;
 /** Fades and ramps at starts and stops last 5 ms, so a join never clicks. */
 const FADE_SAMPLES = 80;
 /**
- * At most 3 s of audio waits to be played. The gateway sends at most 100 ms ahead of real
+ * At most 3 s of audio waits to be played. The gateway sends at most 300 ms ahead of real
  * time, and the link counts as dead after 2.5 s without data, so only a gateway that floods
  * gets here: frames beyond are dropped.
  */
