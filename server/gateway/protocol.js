@@ -30,7 +30,8 @@ export const LINK_TIMEOUT_MS = 5000;
 /**
  * How far ahead of real time downlink audio may be sent: the client's cushion for TCP to
  * resend a lost segment (about one round trip and a bit, 170–250 ms on a mobile link) before
- * the rep hears a gap. Latency is not affected: the client starts playing at its first frames.
+ * the rep hears a gap. The client still starts playing at the first frame; only on a thin link
+ * (64 kbit/s) does that frame arrive later, sharing a TCP segment with the lead (bench/README.md).
  */
 export const MAX_LEAD_MS = 300;
 /** Unacknowledged downlink frames kept for a resume (30 s). */
