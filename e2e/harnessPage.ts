@@ -152,7 +152,16 @@ export function leftovers(page: ScenarioPage): Promise<typeof NOTHING_RUNNING> {
   });
 }
 
-export { addWorkerProbe, recordSocketTraffic, type SocketTraffic, socketTraffic, withoutWebCodecs } from './workerProbe.ts';
+export {
+  addWorkerProbe,
+  framesMissing,
+  longestPause,
+  recordSocketTraffic,
+  type SocketTraffic,
+  socketTraffic,
+  uplinkSpan,
+  withoutWebCodecs,
+} from './workerProbe.ts';
 export type { ConnectResult, RecordedEvent };
 
 /** Every event the harness page recorded so far. */

@@ -277,3 +277,28 @@ export function socketTraffic(page: ScenarioPage): Promise<SocketTraffic[]> {
     return sockets;
   });
 }
+
+/** A frame sent less than this after the one before was held back and sent in a burst. */
+const BURST_MS = 5;
+const FRAME_MS = 20;
+
+/**
+ * The send times of the uplink's frames around an event: from the last frame sent before
+ * `from` to the first sent after `until`, and the frames sent right behind that one (a Worker
+ * that was held back sends what it kept in a burst: those frames are late, not missing).
+ * `undefined` until a frame after the burst shows it is over.
+ */
+export function uplinkSpan(sends: readonly number[], from: number, until: number): number[] | undefined {
+  const first = sends.filter((at) => at < from).length - 1;
+  let last = sends.findIndex((at) => at > until);
+  if (first < 0 || last < 0) return undefined;
+  while (last + 1 < sends.length && sends[last + 1]! - sends[last]! < BURST_MS) last += 1;
+  return last + 1 < sends.length ? sends.slice(first, last + 1) : undefined;
+}
+
+/** The longest pause between two frames of a span, in ms. */
+export const longestPause = (span: readonly number[]): number => Math.max(...span.slice(1).map((at, i) => at - span[i]!));
+
+/** How many 20 ms frames a span lacks for its length. */
+export const framesMissing = (span: readonly number[]): number =>
+  Math.max(0, Math.round((span.at(-1)! - span[0]!) / FRAME_MS) - (span.length - 1));
