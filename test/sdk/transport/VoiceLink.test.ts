@@ -715,6 +715,13 @@ describe('the codec', () => {
     return buffer;
   }
 
+  /** Each packet sent on the call's last socket: its length and first byte (the fake encoder's sample). */
+  const sentPackets = (fake: Awaited<ReturnType<typeof liveOnOpus>>) =>
+    fake
+      .last()
+      .audio()
+      .map((packet) => [packet.byteLength, new Uint8Array(packet)[0]]);
+
   const firstSamples = (fake: { log: Array<[string, unknown]> }) =>
     fake.log.filter(([name]) => name === 'audio').map(([, pcm]) => (pcm as Int16Array)[0]);
 
@@ -723,12 +730,7 @@ describe('the codec', () => {
     expect(fake.sockets[0]?.messages()[0]).toMatchObject({ type: 'auth', protocol: 2, codecs: ['opus', 'pcm16'] });
     fake.link.sendAudio(new Int16Array(320).fill(3).buffer);
     fake.encoder.release();
-    expect(
-      fake
-        .last()
-        .audio()
-        .map((packet) => [packet.byteLength, new Uint8Array(packet)[0]]),
-    ).toEqual([[32, 3]]);
+    expect(sentPackets(fake)).toEqual([[32, 3]]);
     fake.last().drop(1006);
     fake.last().accept();
     await flush();
@@ -746,12 +748,7 @@ describe('the codec', () => {
     fake.link.setMuted(false);
     fake.link.sendAudio(new Int16Array(320).fill(3).buffer);
     fake.encoder.release();
-    expect(
-      fake
-        .last()
-        .audio()
-        .map((packet) => new Uint8Array(packet)[0]),
-    ).toEqual([3]);
+    expect(sentPackets(fake)).toEqual([[32, 3]]);
     fake.link.close();
   });
 
