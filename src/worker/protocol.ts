@@ -25,7 +25,7 @@ export interface StartCommand {
 export interface Requests {
   /** Connect to the redemption's gateway; answers once the call is live, with its codec. */
   connect: { gateway: GatewayAddress; answer: Codec };
-  /** Stop or resume sending the rep's audio; answers once no more of it will be sent (or once it may be). */
+  /** Stop or resume sending the rep's audio; answers once that took effect. */
   mute: { muted: boolean; answer: undefined };
   /** Say goodbye to the gateway; answers with its summary, if it gave one in time. */
   leave: { answer: CallEndSummary | undefined };
