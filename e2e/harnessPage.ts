@@ -159,6 +159,7 @@ export {
   recordSocketTraffic,
   type SocketTraffic,
   socketTraffic,
+  uplinkSends,
   uplinkSpan,
   withoutWebCodecs,
 } from './workerProbe.ts';
@@ -341,10 +342,6 @@ export async function installMediaProbe(page: ScenarioPage): Promise<void> {
     };
   });
 }
-
-/** When (page `performance.now()` ms) uplink frames were sent. */
-export const uplinkSends = async (page: ScenarioPage): Promise<number[]> =>
-  (await socketTraffic(page)).flatMap((socket) => socket.audioSent.map((sent) => sent.at));
 
 /** How many text frames (control messages) the SDK sent after `at`. */
 export const textSendsAfter = async (page: ScenarioPage, at: number): Promise<number> =>

@@ -278,6 +278,10 @@ export function socketTraffic(page: ScenarioPage): Promise<SocketTraffic[]> {
   });
 }
 
+/** When (page `performance.now()` ms) uplink frames were sent. */
+export const uplinkSends = async (page: ScenarioPage): Promise<number[]> =>
+  (await socketTraffic(page)).flatMap((socket) => socket.audioSent.map((sent) => sent.at));
+
 /** A frame sent less than this after the one before was held back and sent in a burst. */
 const BURST_MS = 5;
 const FRAME_MS = 20;

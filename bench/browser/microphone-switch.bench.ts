@@ -2,10 +2,11 @@
  * Microphone switch: what `setMicrophone()` mid-call costs the uplink. One call, switching
  * between Chromium's two fake microphones SWITCHES times; around each switch, the longest pause
  * between two audio frames the SDK's Worker hands to its socket (from the last frame before the
- * call to the first one AFTER_MS after it resolved, and any burst right behind it), and how many
- * 20 ms frames are missing over that span (none: the capture worklet keeps cutting frames while the source node is swapped).
+ * call to the first one AFTER_MS after it resolved, and any burst right behind it), and how
+ * many 20 ms frames are missing over that span (none: the capture worklet keeps cutting frames
+ * while the source node is swapped).
  */
-import { framesMissing, longestPause, socketTraffic, uplinkSpan } from '../../e2e/workerProbe.ts';
+import { framesMissing, longestPause, uplinkSends, uplinkSpan } from '../../e2e/workerProbe.ts';
 import { repeated } from '../lib/figures.mjs';
 import { recordBench } from '../lib/results.mjs';
 import { endCall, startCall } from './calls.ts';
@@ -21,7 +22,6 @@ const FRAME_MS = 20;
 test('microphone switch', async ({ openBenchPage, athos }) => {
   const page = await openBenchPage(['timeline']);
   await startCall(page, athos);
-  const sends = async () => (await socketTraffic(page)).flatMap((socket) => socket.audioSent.map((sent) => sent.at));
   const devices = await page.evaluate(async () =>
     (await window.bench.session!.listMicrophones())
       .filter((mic) => mic.label.startsWith('Fake Audio Input'))
@@ -45,7 +45,7 @@ test('microphone switch', async ({ openBenchPage, athos }) => {
     let span: number[] | undefined;
     for (const deadline = Date.now() + 5_000; !span; ) {
       if (Date.now() > deadline) throw new Error('the uplink did not go on after a switch');
-      span = uplinkSpan(await sends(), from, to + AFTER_MS);
+      span = uplinkSpan(await uplinkSends(page), from, to + AFTER_MS);
       if (!span) await page.waitForTimeout(FRAME_MS);
     }
     took.push(to - from);
